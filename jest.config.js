@@ -1,0 +1,40 @@
+/**
+ * One Jest run covers everything: database suites run on SQLite, and again on MySQL/MariaDB
+ * when MYSQL_URL is set (see test/support/databases.ts).
+ * NestJS 12 ships ES modules only, so @swc/jest transforms them (and the few ESM packages
+ * they pull in) to CommonJS.
+ */
+const esmPackages = ['@nestjs', 'file-type', '@standard-schema', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras'];
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2023',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: __dirname,
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/migrations', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  transform: { '^.+\\.(t|j|mj)sx?$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleNameMapper: {
+    '^@spot/core$': '<rootDir>/libs/core/src',
+    '^@spot/persistence$': '<rootDir>/libs/persistence/src',
+    '^@spot/identity$': '<rootDir>/libs/identity/src',
+    '^@spot/contracts$': '<rootDir>/libs/contracts/src',
+    '^@spot/migrations$': '<rootDir>/migrations',
+    '^@spot/testing$': '<rootDir>/test/support',
+  },
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

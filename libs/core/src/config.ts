@@ -1,0 +1,210 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { LogLevel } from './logging/log-format';
+
+/**
+ * Every setting the control plane reads, typed and validated once at start-up.
+ * `.env.example` lists the same variables; a test keeps the two in step.
+ */
+export interface SpotConfig {
+  env: 'development' | 'production' | 'test';
+  version: string;
+  http: { host: string; port: number; trustProxy: boolean };
+  database: DatabaseConfig;
+  auth: AuthConfig;
+  rateLimits: { signupPerHour: number; tokenPerMinute: number };
+  logging: { level: LogLevel; format: 'text' | 'json' };
+}
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; path: string; migrateOnStart: boolean; logQueries: boolean }
+  | { dialect: 'mysql'; url: string; poolSize: number; migrateOnStart: boolean; logQueries: boolean };
+
+export interface AuthConfig {
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  bcryptRounds: number;
+  adminEmail?: string;
+  adminPassword?: string;
+}
+
+/** The variables, their defaults and what they mean: the single source for `.env.example`. */
+export const CONFIG_VARIABLES: Array<{ name: string; default?: string; description: string }> = [
+  { name: 'NODE_ENV', default: 'development', description: 'development | production | test' },
+  { name: 'API_HOST', default: '0.0.0.0', description: 'Interface the API listens on' },
+  { name: 'API_PORT', default: '8000', description: 'Port of the API (Swagger UI at /api/docs)' },
+  { name: 'TRUST_PROXY', default: 'false', description: 'true behind a load balancer, so rate limits see the client address from X-Forwarded-For' },
+  { name: 'DATABASE_URL', default: '', description: 'mysql://user:pass@host:3306/db selects MySQL/MariaDB; sqlite:<path> or empty selects SQLite' },
+  { name: 'SQLITE_PATH', default: './data/spot.db', description: 'SQLite file used when DATABASE_URL is empty' },
+  { name: 'DB_POOL_SIZE', default: '10', description: 'MySQL connection pool size per process' },
+  { name: 'DB_MIGRATE_ON_START', default: 'true', description: 'Run pending migrations (under a lock) before serving; false refuses to start while any are pending' },
+  { name: 'DB_LOG_QUERIES', default: 'false', description: 'Log every SQL statement (debugging only)' },
+  { name: 'JWT_SECRET', default: '', description: 'Signing key for user JWTs and agent tokens, 32+ characters; required in production (development generates one in ./data/.jwt-secret)' },
+  { name: 'JWT_TTL_SECONDS', default: '86400', description: 'Lifetime of a user JWT (24 h)' },
+  { name: 'BCRYPT_ROUNDS', default: '12', description: 'bcrypt cost for password hashes' },
+  { name: 'ADMIN_EMAIL', default: '', description: 'First super-admin, created at start-up when missing (with ADMIN_PASSWORD)' },
+  { name: 'ADMIN_PASSWORD', default: '', description: 'Password of the first super-admin, 8-72 characters' },
+  { name: 'RATE_LIMIT_SIGNUP_PER_HOUR', default: '5', description: 'Sign-ups allowed per client address per hour' },
+  { name: 'RATE_LIMIT_TOKEN_PER_MINUTE', default: '10', description: 'Log-in attempts allowed per client address per minute' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'error | warn | info | debug' },
+  { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Record<string, string | undefined>) {}
+
+  string(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.string(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (!allowed.includes(raw as T)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Where a development JWT secret is kept between runs; null disables generation. */
+  devSecretFile?: string | null;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): SpotConfig {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const database = readDatabase(read);
+  const auth = readAuth(read, nodeEnv, database, options);
+  const config: SpotConfig = {
+    env: nodeEnv,
+    version: packageVersion(),
+    http: {
+      host: read.string('API_HOST') ?? '0.0.0.0',
+      port: read.int('API_PORT', 8000, 1, 65535),
+      trustProxy: read.bool('TRUST_PROXY', false),
+    },
+    database,
+    auth,
+    rateLimits: {
+      signupPerHour: read.int('RATE_LIMIT_SIGNUP_PER_HOUR', 5, 1, 1_000_000),
+      tokenPerMinute: read.int('RATE_LIMIT_TOKEN_PER_MINUTE', 10, 1, 1_000_000),
+    },
+    logging: {
+      level: read.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
+      format: read.oneOf('LOG_FORMAT', ['text', 'json'] as const, 'text'),
+    },
+  };
+  if (read.problems.length) throw new ConfigError(read.problems);
+  return config;
+}
+
+function readDatabase(read: EnvReader): DatabaseConfig {
+  const url = read.string('DATABASE_URL');
+  const migrateOnStart = read.bool('DB_MIGRATE_ON_START', true);
+  const logQueries = read.bool('DB_LOG_QUERIES', false);
+  if (url && /^(mysql|mariadb):\/\//i.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      read.problems.push('DATABASE_URL is not a valid URL');
+    }
+    return { dialect: 'mysql', url, poolSize: read.int('DB_POOL_SIZE', 10, 1, 500), migrateOnStart, logQueries };
+  }
+  if (url && !url.startsWith('sqlite:')) {
+    read.problems.push('DATABASE_URL must start with mysql://, mariadb:// or sqlite:');
+  }
+  const path = url?.startsWith('sqlite:') ? url.slice('sqlite:'.length) : (read.string('SQLITE_PATH') ?? './data/spot.db');
+  return { dialect: 'sqlite', path: path === ':memory:' ? path : resolve(path), migrateOnStart, logQueries };
+}
+
+function readAuth(read: EnvReader, nodeEnv: SpotConfig['env'], database: DatabaseConfig, options: LoadConfigOptions): AuthConfig {
+  let jwtSecret = read.string('JWT_SECRET');
+  if (jwtSecret && jwtSecret.length < 32) read.problems.push('JWT_SECRET must be at least 32 characters');
+  if (!jwtSecret) {
+    if (nodeEnv === 'production') read.problems.push('JWT_SECRET is required when NODE_ENV=production');
+    else jwtSecret = developmentSecret(options.devSecretFile === undefined ? defaultSecretFile(database) : options.devSecretFile);
+  }
+  const adminEmail = read.string('ADMIN_EMAIL');
+  const adminPassword = read.string('ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    read.problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if (adminPassword !== undefined && (adminPassword.length < 8 || Buffer.byteLength(adminPassword) > 72)) {
+    read.problems.push('ADMIN_PASSWORD must be 8 to 72 bytes long');
+  }
+  return {
+    jwtSecret: jwtSecret ?? '',
+    jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 86_400, 60, 30 * 86_400),
+    bcryptRounds: read.int('BCRYPT_ROUNDS', 12, 4, 15),
+    adminEmail: adminEmail?.toLowerCase(),
+    adminPassword,
+  };
+}
+
+function defaultSecretFile(database: DatabaseConfig): string | null {
+  if (database.dialect === 'sqlite' && database.path !== ':memory:') return join(dirname(database.path), '.jwt-secret');
+  return resolve('data/.jwt-secret');
+}
+
+/** Development only: a random secret kept on disk so tokens survive restarts. */
+function developmentSecret(file: string | null): string {
+  if (!file) return randomBytes(32).toString('base64url');
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= 32) return stored;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+let cachedVersion: string | undefined;
+
+export function packageVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'spot-optimizer') return (cachedVersion = pkg.version ?? '0.0.0');
+    }
+    dir = dirname(dir);
+  }
+  return (cachedVersion = '0.0.0');
+}

@@ -1,0 +1,36 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Clock, SystemClock } from './clock';
+import { SpotConfig } from './config';
+import { CryptoIdGenerator, IdGenerator } from './ids';
+import { StructuredLogger } from './logging/structured-logger';
+import { InMemoryRateLimiter, RateLimiter } from './rate-limiter';
+
+export const SPOT_CONFIG = Symbol('SPOT_CONFIG');
+
+/**
+ * Process-wide ports: configuration, clock, randomness, logger, rate limiter.
+ * Tests override Clock and IdGenerator; everything else derives from them.
+ */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: SpotConfig, options: { component: string; logger?: StructuredLogger }): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: SPOT_CONFIG, useValue: config },
+        { provide: Clock, useClass: SystemClock },
+        { provide: IdGenerator, useFactory: (clock: Clock) => new CryptoIdGenerator(clock), inject: [Clock] },
+        {
+          provide: StructuredLogger,
+          useFactory: (clock: Clock) =>
+            options.logger ??
+            new StructuredLogger({ level: config.logging.level, format: config.logging.format, clock, defaultComponent: options.component }),
+          inject: [Clock],
+        },
+        { provide: RateLimiter, useFactory: (clock: Clock) => new InMemoryRateLimiter(clock), inject: [Clock] },
+      ],
+      exports: [SPOT_CONFIG, Clock, IdGenerator, StructuredLogger, RateLimiter],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+export { Clock, SystemClock, ManualClock } from './clock';
+export { IdGenerator, CryptoIdGenerator, SequentialIdGenerator, sha256Hex } from './ids';
+export { DomainError, isDomainError } from './domain-error';
+export type { DomainErrorKind, FieldProblem } from './domain-error';
+export { pageRequest, mapPage, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './pagination';
+export type { Page, PageRequest } from './pagination';
+export { loadConfig, ConfigError, CONFIG_VARIABLES, packageVersion } from './config';
+export type { SpotConfig, DatabaseConfig, AuthConfig, LoadConfigOptions } from './config';
+export { StructuredLogger } from './logging/structured-logger';
+export type { LogSink, StructuredLoggerOptions } from './logging/structured-logger';
+export { CorrelationContext, acceptCorrelationId } from './logging/correlation';
+export { formatTextLine, formatJsonLine } from './logging/log-format';
+export type { LogEvent, LogLevel } from './logging/log-format';
+export { RateLimiter, InMemoryRateLimiter } from './rate-limiter';
+export type { RateLimitDecision } from './rate-limiter';
+export { CoreModule, SPOT_CONFIG } from './core.module';

@@ -1,0 +1,109 @@
+import { createConnection } from 'mysql2/promise';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '@spot/core';
+import { MIGRATIONS } from '@spot/migrations';
+import { SnakeNamingStrategy } from './naming-strategy';
+import { ALL_ENTITIES } from './schema';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export interface MysqlTarget {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  ssl: boolean;
+}
+
+export function parseMysqlUrl(url: string): MysqlTarget {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database) throw new Error('DATABASE_URL must name a database, e.g. mysql://user:pass@host:3306/spot');
+  if (!/^[A-Za-z0-9_$-]{1,64}$/.test(database)) throw new Error(`Database name "${database}" has characters this product does not accept`);
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    database,
+    ssl: ['true', '1', 'required'].includes(parsed.searchParams.get('ssl') ?? ''),
+  };
+}
+
+/**
+ * Makes sure the MySQL database exists (dev, CI and docker-compose convenience) and tells
+ * MariaDB from MySQL, which TypeORM needs to read the schema back correctly.
+ */
+export async function prepareMysqlServer(target: MysqlTarget): Promise<{ flavor: 'mysql' | 'mariadb'; version: string }> {
+  const connection = await createConnection({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    ssl: target.ssl ? {} : undefined,
+  });
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    const version = String((rows as Array<{ version: string }>)[0].version);
+    try {
+      await connection.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    } catch {
+      // No CREATE privilege: the database must already exist, and initialize() will say so if not.
+    }
+    return { flavor: /mariadb/i.test(version) ? 'mariadb' : 'mysql', version };
+  } finally {
+    await connection.end();
+  }
+}
+
+const common = {
+  entities: ALL_ENTITIES,
+  migrations: MIGRATIONS,
+  migrationsTableName: 'migrations',
+  namingStrategy: new SnakeNamingStrategy(),
+  synchronize: false,
+  migrationsRun: false,
+} as const;
+
+export async function buildDataSourceOptions(config: DatabaseConfig): Promise<DataSourceOptions> {
+  if (config.dialect === 'sqlite') {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: config.path,
+      // WAL lets the API and the scheduler share one file; the timeout waits out the other's writes.
+      enableWAL: config.path !== ':memory:',
+      timeout: 10_000,
+      logging: config.logQueries ? 'all' : ['error'],
+    };
+  }
+  const target = parseMysqlUrl(config.url);
+  const { flavor } = await prepareMysqlServer(target);
+  return {
+    ...common,
+    type: flavor,
+    host: target.host,
+    port: target.port,
+    username: target.user,
+    password: target.password,
+    database: target.database,
+    ssl: target.ssl ? {} : undefined,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    poolSize: config.poolSize,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    logging: config.logQueries ? 'all' : ['error'],
+  };
+}
+
+export function dialectOf(dataSource: DataSource): Dialect {
+  return dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+}
+
+export async function createDataSource(config: DatabaseConfig): Promise<DataSource> {
+  const dataSource = new DataSource(await buildDataSourceOptions(config));
+  await dataSource.initialize();
+  return dataSource;
+}

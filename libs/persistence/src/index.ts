@@ -1,0 +1,15 @@
+export * from './schema';
+export { SnakeNamingStrategy } from './naming-strategy';
+export { buildDataSourceOptions, createDataSource, dialectOf, parseMysqlUrl, prepareMysqlServer } from './data-source.factory';
+export type { Dialect, MysqlTarget } from './data-source.factory';
+export { DatabaseLock } from './database-lock';
+export type { HeldLock } from './database-lock';
+export { migrateDatabase, assertNoPendingMigrations, PendingMigrationsError, MIGRATION_LOCK } from './migration-runner';
+export { TransactionRunner, isUniqueViolation } from './transaction-runner';
+export { SystemEventLog } from './system-event-log';
+export { insertRow } from './insert-row';
+export type { SystemEventInput } from './system-event-log';
+export { DatabaseHealth } from './database-health';
+export type { DatabaseHealthReport } from './database-health';
+export { PersistenceModule } from './persistence.module';
+export { AsyncMutex } from './async-mutex';

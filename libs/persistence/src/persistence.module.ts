@@ -1,0 +1,54 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
+import { createDataSource } from './data-source.factory';
+import { DatabaseHealth } from './database-health';
+import { DatabaseLock } from './database-lock';
+import { assertNoPendingMigrations, migrateDatabase } from './migration-runner';
+import { SystemEventLog } from './system-event-log';
+import { TransactionRunner } from './transaction-runner';
+
+class DataSourceLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/**
+ * Opens the database and brings its schema up to date before any other provider can use it,
+ * so no process serves on a stale schema.
+ */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: PersistenceModule,
+      providers: [
+        {
+          provide: DataSource,
+          inject: [SPOT_CONFIG, StructuredLogger],
+          useFactory: async (config: SpotConfig, logger: StructuredLogger) => {
+            const dataSource = await createDataSource(config.database);
+            try {
+              if (config.database.migrateOnStart) await migrateDatabase(dataSource, { logger });
+              else await assertNoPendingMigrations(dataSource);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
+            return dataSource;
+          },
+        },
+        DataSourceLifecycle,
+        { provide: TransactionRunner, inject: [DataSource], useFactory: (ds: DataSource) => new TransactionRunner(ds) },
+        { provide: DatabaseLock, inject: [DataSource], useFactory: (ds: DataSource) => DatabaseLock.for(ds) },
+        { provide: DatabaseHealth, inject: [DataSource], useFactory: (ds: DataSource) => new DatabaseHealth(ds) },
+        { provide: SystemEventLog, inject: [DataSource, Clock], useFactory: (ds: DataSource, clock: Clock) => new SystemEventLog(ds, clock) },
+      ],
+      exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1795478400000 } from './1795478400000-InitialSchema';
+
+/** Every migration, oldest first. Add new ones at the end; never edit a released one. */
+export const MIGRATIONS = [InitialSchema1795478400000];
