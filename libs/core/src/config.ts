@@ -10,7 +10,7 @@ import { LogLevel } from './logging/log-format';
 export interface SpotConfig {
   env: 'development' | 'production' | 'test';
   version: string;
-  http: { host: string; port: number; trustProxy: boolean };
+  http: { host: string; port: number; trustProxy: boolean; corsOrigins: string[] };
   database: DatabaseConfig;
   auth: AuthConfig;
   rateLimits: { signupPerHour: number; tokenPerMinute: number };
@@ -35,6 +35,7 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'API_HOST', default: '0.0.0.0', description: 'Interface the API listens on' },
   { name: 'API_PORT', default: '8000', description: 'Port of the API (Swagger UI at /api/docs)' },
   { name: 'TRUST_PROXY', default: 'false', description: 'true behind a load balancer, so rate limits see the client address from X-Forwarded-For' },
+  { name: 'CORS_ORIGINS', default: 'http://localhost:3000', description: 'Comma-separated browser origins allowed to call the API (the portal)' },
   { name: 'DATABASE_URL', default: '', description: 'mysql://user:pass@host:3306/db selects MySQL/MariaDB; sqlite:<path> or empty selects SQLite' },
   { name: 'SQLITE_PATH', default: './data/spot.db', description: 'SQLite file used when DATABASE_URL is empty' },
   { name: 'DB_POOL_SIZE', default: '10', description: 'MySQL connection pool size per process' },
@@ -116,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       host: read.string('API_HOST') ?? '0.0.0.0',
       port: read.int('API_PORT', 8000, 1, 65535),
       trustProxy: read.bool('TRUST_PROXY', false),
+      corsOrigins: (read.string('CORS_ORIGINS') ?? 'http://localhost:3000').split(',').map((o) => o.trim()).filter(Boolean),
     },
     database,
     auth,

@@ -1,6 +1,7 @@
 import { createConnection } from 'mysql2/promise';
-import { DataSource, DataSourceOptions } from 'typeorm';
-import { DatabaseConfig } from '@spot/core';
+import { DataSource, DataSourceOptions, LoggerOptions } from 'typeorm';
+import { DatabaseConfig, StructuredLogger } from '@spot/core';
+import { TypeOrmLogAdapter } from './typeorm-log-adapter';
 import { MIGRATIONS } from '@spot/migrations';
 import { SnakeNamingStrategy } from './naming-strategy';
 import { ALL_ENTITIES } from './schema';
@@ -66,22 +67,25 @@ const common = {
   migrationsRun: false,
 } as const;
 
-export async function buildDataSourceOptions(config: DatabaseConfig): Promise<DataSourceOptions> {
+export async function buildDataSourceOptions(config: DatabaseConfig, logger?: StructuredLogger): Promise<DataSourceOptions> {
+  const level: LoggerOptions = config.logQueries ? 'all' : ['error', 'warn', 'migration'];
+  const logging = { logging: level, logger: logger ? new TypeOrmLogAdapter(logger) : undefined };
   if (config.dialect === 'sqlite') {
     return {
       ...common,
+      ...logging,
       type: 'better-sqlite3',
       database: config.path,
       // WAL lets the API and the scheduler share one file; the timeout waits out the other's writes.
       enableWAL: config.path !== ':memory:',
       timeout: 10_000,
-      logging: config.logQueries ? 'all' : ['error'],
     };
   }
   const target = parseMysqlUrl(config.url);
   const { flavor } = await prepareMysqlServer(target);
   return {
     ...common,
+    ...logging,
     type: flavor,
     host: target.host,
     port: target.port,
@@ -94,7 +98,6 @@ export async function buildDataSourceOptions(config: DatabaseConfig): Promise<Da
     poolSize: config.poolSize,
     supportBigNumbers: true,
     bigNumberStrings: true,
-    logging: config.logQueries ? 'all' : ['error'],
   };
 }
 
@@ -102,8 +105,8 @@ export function dialectOf(dataSource: DataSource): Dialect {
   return dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
 }
 
-export async function createDataSource(config: DatabaseConfig): Promise<DataSource> {
-  const dataSource = new DataSource(await buildDataSourceOptions(config));
+export async function createDataSource(config: DatabaseConfig, logger?: StructuredLogger): Promise<DataSource> {
+  const dataSource = new DataSource(await buildDataSourceOptions(config, logger));
   await dataSource.initialize();
   return dataSource;
 }

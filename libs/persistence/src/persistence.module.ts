@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
+import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { createDataSource } from './data-source.factory';
 import { DatabaseHealth } from './database-health';
 import { DatabaseLock } from './database-lock';
@@ -31,7 +31,7 @@ export class PersistenceModule {
           provide: DataSource,
           inject: [SPOT_CONFIG, StructuredLogger],
           useFactory: async (config: SpotConfig, logger: StructuredLogger) => {
-            const dataSource = await createDataSource(config.database);
+            const dataSource = await createDataSource(config.database, logger);
             try {
               if (config.database.migrateOnStart) await migrateDatabase(dataSource, { logger });
               else await assertNoPendingMigrations(dataSource);
@@ -46,7 +46,11 @@ export class PersistenceModule {
         { provide: TransactionRunner, inject: [DataSource], useFactory: (ds: DataSource) => new TransactionRunner(ds) },
         { provide: DatabaseLock, inject: [DataSource], useFactory: (ds: DataSource) => DatabaseLock.for(ds) },
         { provide: DatabaseHealth, inject: [DataSource], useFactory: (ds: DataSource) => new DatabaseHealth(ds) },
-        { provide: SystemEventLog, inject: [DataSource, Clock], useFactory: (ds: DataSource, clock: Clock) => new SystemEventLog(ds, clock) },
+        {
+          provide: SystemEventLog,
+          inject: [DataSource, Clock, IdGenerator],
+          useFactory: (ds: DataSource, clock: Clock, ids: IdGenerator) => new SystemEventLog(ds, clock, ids),
+        },
       ],
       exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog],
     };

@@ -38,3 +38,11 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = e.driverError?.code ?? e.code;
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(e.message ?? '');
 }
+
+/**
+ * Lock option for a read that precedes a write in the same transaction (SELECT … FOR UPDATE).
+ * SQLite has no row locks; its transactions are already serialised by TransactionRunner.
+ */
+export function writeLock(manager: EntityManager): { mode: 'pessimistic_write' } | undefined {
+  return manager.connection.options.type === 'better-sqlite3' ? undefined : { mode: 'pessimistic_write' };
+}

@@ -1,0 +1,42 @@
+import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
+import { AccountService, IdentityModule } from '@spot/identity';
+import { PersistenceModule } from '@spot/persistence';
+import { UserJwtStrategy } from './auth/user-jwt.strategy';
+import { AdminClientsController } from './controllers/admin-clients.controller';
+import { AgentsController } from './controllers/agents.controller';
+import { AuthController } from './controllers/auth.controller';
+import { ClientController } from './controllers/client.controller';
+import { HealthController } from './controllers/health.controller';
+import { RateLimitGuard } from './http/rate-limit.guard';
+
+/** Creates the first super-admin from ADMIN_EMAIL / ADMIN_PASSWORD when it is missing. */
+class SuperAdminBootstrap implements OnApplicationBootstrap {
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly logger: StructuredLogger,
+    @Inject(SPOT_CONFIG) private readonly config: SpotConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminEmail, adminPassword } = this.config.auth;
+    if (!adminEmail || !adminPassword) return;
+    const outcome = await this.accounts.ensureSuperAdmin(adminEmail, adminPassword);
+    if (outcome === 'created') {
+      this.logger.event({ level: 'info', component: 'CORE-IDENTITY', action: 'CREATE-SUPER-ADMIN', result: 'SUCCESS', message: adminEmail });
+    }
+  }
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: SpotConfig, logger?: StructuredLogger): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [CoreModule.forRoot(config, { component: 'CORE-API', logger }), PersistenceModule.forRoot(), IdentityModule, PassportModule],
+      controllers: [HealthController, AuthController, AdminClientsController, AgentsController, ClientController],
+      providers: [UserJwtStrategy, RateLimitGuard, { provide: SuperAdminBootstrap, inject: [AccountService, StructuredLogger, SPOT_CONFIG], useFactory: (a: AccountService, l: StructuredLogger, c: SpotConfig) => new SuperAdminBootstrap(a, l, c) }],
+    };
+  }
+}

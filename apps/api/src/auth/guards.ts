@@ -1,0 +1,90 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { DomainError } from '@spot/core';
+import { AgentRegistry, canAccessClient, ClientService, isSuperAdmin, looksLikeClientToken } from '@spot/identity';
+import { AuthenticatedRequest, bearerToken, principalOf } from './principal.decorator';
+
+const missingCredentials = () => DomainError.unauthenticated('INVALID_TOKEN', 'Missing or invalid credentials');
+
+/** A signed-in person (user JWT). */
+@Injectable()
+export class UserAuthGuard extends AuthGuard('user-jwt') {
+  override handleRequest<T>(error: unknown, user: T): T {
+    if (error) throw error;
+    if (!user) throw missingCredentials();
+    return user;
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & { user?: unknown }>();
+    request.principal = request.user as AuthenticatedRequest['principal'];
+    return true;
+  }
+}
+
+/** A signed-in super-admin. */
+@Injectable()
+export class SuperAdminGuard extends UserAuthGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    if (!isSuperAdmin(principalOf(context.switchToHttp().getRequest<AuthenticatedRequest>()))) {
+      throw DomainError.forbidden('SUPER_ADMIN_REQUIRED', 'This action is reserved to super-admins');
+    }
+    return true;
+  }
+}
+
+/** The client token, as sent by agents registering and by integrations. */
+@Injectable()
+export class ClientTokenGuard implements CanActivate {
+  constructor(private readonly clients: ClientService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request);
+    if (!token) throw DomainError.unauthenticated('INVALID_CLIENT_TOKEN', 'Missing or invalid client token');
+    const client = await this.clients.authenticateClientToken(token);
+    request.principal = { kind: 'client', clientId: client.id };
+    return true;
+  }
+}
+
+/**
+ * Routes under /api/client/:id: the client's own users, its client token, or a super-admin.
+ * Anyone else is told the client does not exist.
+ */
+@Injectable()
+export class ClientScopeGuard extends UserAuthGuard {
+  constructor(private readonly clients: ClientService) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request);
+    if (token && looksLikeClientToken(token)) {
+      const client = await this.clients.authenticateClientToken(token);
+      request.principal = { kind: 'client', clientId: client.id };
+    } else {
+      await super.canActivate(context);
+    }
+    const clientId = String(request.params.id);
+    if (!canAccessClient(principalOf(request), clientId)) throw DomainError.notFound('client', clientId);
+    return true;
+  }
+}
+
+/** Routes under /api/agents/:id: that agent's own token only. */
+@Injectable()
+export class AgentAuthGuard implements CanActivate {
+  constructor(private readonly agents: AgentRegistry) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request);
+    if (!token) throw DomainError.unauthenticated('INVALID_TOKEN', 'Missing or invalid agent token');
+    request.principal = await this.agents.authenticate(token, String(request.params.id));
+    return true;
+  }
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AgentConfigDto, HeartbeatRequestDto, HeartbeatResponseDto, RegisterAgentRequestDto, RegisterAgentResponseDto } from '@spot/contracts';
+import { AgentRegistry, ClientPrincipal, Principal } from '@spot/identity';
+import { AgentAuthGuard, ClientTokenGuard } from '../auth/guards';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { toAgentConfig } from '../presenters/presenters';
+import { ApiStandardErrors, SECURITY } from './api-docs';
+
+@ApiTags('agents')
+@Controller('api/agents')
+export class AgentsController {
+  constructor(private readonly registry: AgentRegistry) {}
+
+  /**
+   * Registers an agent with the client token. The first call for a logical agent id mints the
+   * agent; later calls (e.g. from the new instance after a switch) keep its id and move the
+   * instance records. Answers an agent token valid for this agent only.
+   */
+  @Post('register')
+  @UseGuards(ClientTokenGuard)
+  @ApiBearerAuth(SECURITY.client)
+  @ApiCreatedResponse({ type: RegisterAgentResponseDto })
+  @ApiStandardErrors('conflict')
+  async registerAgent(@Body() body: RegisterAgentRequestDto, @CurrentPrincipal() principal: Principal): Promise<RegisterAgentResponseDto> {
+    const result = await this.registry.register((principal as ClientPrincipal).clientId, {
+      logicalAgentId: body.logical_agent_id,
+      instanceId: body.instance_id,
+      instanceType: body.instance_type,
+      region: body.region,
+      az: body.az,
+      mode: body.mode,
+      hostname: body.hostname,
+      agentVersion: body.agent_version,
+    });
+    return {
+      agent_id: result.agent.id,
+      agent_token: result.agentToken,
+      created: result.created,
+      instance_changed: result.instanceChanged,
+      config: toAgentConfig(result.config),
+    };
+  }
+
+  /** Tells the control plane the agent is alive (every 60 s). */
+  @Post(':id/heartbeat')
+  @HttpCode(200)
+  @UseGuards(AgentAuthGuard)
+  @ApiBearerAuth(SECURITY.agent)
+  @ApiOkResponse({ type: HeartbeatResponseDto })
+  @ApiStandardErrors('not_found')
+  async recordHeartbeat(@Param('id') id: string, @Body() body: HeartbeatRequestDto): Promise<HeartbeatResponseDto> {
+    const { agent, serverTime } = await this.registry.heartbeat(id, { instanceId: body.instance_id, agentVersion: body.agent_version });
+    return {
+      agent_id: agent.id,
+      status: agent.status,
+      config_version: agent.configVersion,
+      current_instance_id: agent.instanceId,
+      server_time: serverTime.toISOString(),
+    };
+  }
+
+  /** The agent's settings and loop intervals. */
+  @Get(':id/config')
+  @UseGuards(AgentAuthGuard)
+  @ApiBearerAuth(SECURITY.agent)
+  @ApiOkResponse({ type: AgentConfigDto })
+  @ApiStandardErrors('not_found')
+  async getAgentConfig(@Param('id') id: string): Promise<AgentConfigDto> {
+    return toAgentConfig(await this.registry.getConfig(id));
+  }
+}

@@ -1,0 +1,133 @@
+import {
+  AdminClientDto,
+  AgentConfigDto,
+  AgentSummaryDto,
+  ClientInfoDto,
+  InstanceDto,
+  TokenResponseDto,
+} from '@spot/contracts';
+import { Page } from '@spot/core';
+import { AgentConfig, ClientSummary, ClientWithAgentCount, displayHint, IssuedUserToken } from '@spot/identity';
+import { AgentEntity, ClientEntity, InstanceEntity, UserRole } from '@spot/persistence';
+
+/** Entities and domain results → wire DTOs. Written out field by field on purpose. */
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+export function pageOf<T, U>(page: Page<T>, map: (item: T) => U): { items: U[]; total: number; limit: number; offset: number } {
+  return { items: page.items.map(map), total: page.total, limit: page.limit, offset: page.offset };
+}
+
+export function toTokenResponse(token: IssuedUserToken, role: UserRole): TokenResponseDto {
+  return {
+    access_token: token.token,
+    token_type: 'Bearer',
+    expires_in: token.ttlSeconds,
+    expires_at: token.expiresAt.toISOString(),
+    role,
+  };
+}
+
+export function toAdminClient(client: ClientEntity, agentCount: number): AdminClientDto {
+  return {
+    id: client.id,
+    name: client.name,
+    email: client.email,
+    plan: client.plan,
+    is_active: client.isActive,
+    max_agents: client.maxAgents,
+    max_instances: client.maxInstances,
+    agent_count: agentCount,
+    total_savings: client.totalSavings,
+    client_token_hint: displayHint(client.clientTokenHint),
+    created_at: client.createdAt.toISOString(),
+  };
+}
+
+export const toAdminClientRow = (row: ClientWithAgentCount): AdminClientDto => toAdminClient(row.client, row.agentCount);
+
+export function toClientInfo(summary: ClientSummary): ClientInfoDto {
+  const { client } = summary;
+  return {
+    id: client.id,
+    name: client.name,
+    email: client.email,
+    plan: client.plan,
+    is_active: client.isActive,
+    client_token_hint: displayHint(client.clientTokenHint),
+    limits: { max_agents: client.maxAgents, max_instances: client.maxInstances },
+    totals: {
+      agents: summary.agents,
+      agents_online: summary.agentsOnline,
+      instances_active: summary.instancesActive,
+      instances_terminated: summary.instancesInactive,
+      total_savings: client.totalSavings,
+    },
+    created_at: client.createdAt.toISOString(),
+  };
+}
+
+export function toAgentConfig(config: AgentConfig): AgentConfigDto {
+  return {
+    agent_id: config.agentId,
+    logical_agent_id: config.logicalAgentId,
+    enabled: config.enabled,
+    auto_switch_enabled: config.autoSwitchEnabled,
+    auto_terminate_enabled: config.autoTerminateEnabled,
+    terminate_wait_seconds: config.terminateWaitSeconds,
+    auto_replica_enabled: config.autoReplicaEnabled,
+    manual_replica_enabled: config.manualReplicaEnabled,
+    config_version: config.configVersion,
+    intervals: {
+      heartbeat_seconds: config.intervals.heartbeatSeconds,
+      pricing_report_seconds: config.intervals.pricingReportSeconds,
+      command_poll_seconds: config.intervals.commandPollSeconds,
+      interruption_poll_seconds: config.intervals.interruptionPollSeconds,
+    },
+  };
+}
+
+export function toAgentSummary(agent: AgentEntity): AgentSummaryDto {
+  return {
+    id: agent.id,
+    logical_agent_id: agent.logicalAgentId,
+    status: agent.status,
+    enabled: agent.enabled,
+    hostname: agent.hostname,
+    agent_version: agent.agentVersion,
+    instance_id: agent.instanceId,
+    instance_type: agent.instanceType,
+    region: agent.region,
+    az: agent.az,
+    current_mode: agent.currentMode,
+    current_pool_id: agent.currentPoolId,
+    last_heartbeat_at: iso(agent.lastHeartbeatAt),
+    auto_switch_enabled: agent.autoSwitchEnabled,
+    auto_terminate_enabled: agent.autoTerminateEnabled,
+    terminate_wait_seconds: agent.terminateWaitSeconds,
+    auto_replica_enabled: agent.autoReplicaEnabled,
+    manual_replica_enabled: agent.manualReplicaEnabled,
+    replica_count: agent.replicaCount,
+    created_at: agent.createdAt.toISOString(),
+  };
+}
+
+export function toInstance(instance: InstanceEntity): InstanceDto {
+  return {
+    id: instance.id,
+    instance_id: instance.instanceId,
+    agent_id: instance.agentId,
+    instance_type: instance.instanceType,
+    region: instance.region,
+    az: instance.az,
+    current_mode: instance.currentMode,
+    current_pool_id: instance.currentPoolId,
+    spot_price: instance.spotPrice,
+    ondemand_price: instance.ondemandPrice,
+    is_active: instance.isActive,
+    installed_at: instance.installedAt.toISOString(),
+    last_switch_at: iso(instance.lastSwitchAt),
+    replaced_at: iso(instance.replacedAt),
+    terminated_at: iso(instance.terminatedAt),
+  };
+}

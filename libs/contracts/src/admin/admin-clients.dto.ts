@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageMetaDto } from '../common/page.dto';
+import { PATTERNS } from '../common/validation-patterns';
+import { NormalizeEmail, Trim } from '../common/validators';
+
+export class CreateClientRequestDto {
+  @ApiProperty({ example: 'Acme Ltd', maxLength: 255 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'billing@acme.example', maxLength: 255 })
+  @IsOptional()
+  @NormalizeEmail()
+  @IsEmail()
+  @MaxLength(255)
+  email?: string;
+
+  @ApiPropertyOptional({ example: 'free', default: 'free', maxLength: 50 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  @Matches(PATTERNS.plan, { message: 'plan must be lower-case letters, digits, _ or -' })
+  plan?: string;
+
+  @ApiPropertyOptional({ example: 5, default: 5, minimum: 1, maximum: 100000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  max_agents?: number;
+
+  @ApiPropertyOptional({ example: 10, default: 10, minimum: 1, maximum: 100000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  max_instances?: number;
+}
+
+export class AdminClientDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  email: string | null;
+
+  @ApiProperty({ example: 'free' })
+  plan: string;
+
+  @ApiProperty()
+  is_active: boolean;
+
+  @ApiProperty()
+  max_agents: number;
+
+  @ApiProperty()
+  max_instances: number;
+
+  @ApiProperty({ description: 'Agents registered so far' })
+  agent_count: number;
+
+  @ApiProperty({ example: 1234.5678, description: 'Dollars saved so far' })
+  total_savings: number;
+
+  @ApiProperty({ example: 'spc_…x7Qa', description: 'End of the client token, to tell tokens apart' })
+  client_token_hint: string;
+
+  @ApiProperty({ example: '2026-11-24T20:00:00.000Z' })
+  created_at: string;
+}
+
+export class ClientCreatedDto extends AdminClientDto {
+  @ApiProperty({ description: 'Token the client\'s agents register with. Shown only now: it is stored hashed.', example: 'spc_3q2…' })
+  client_token: string;
+}
+
+export class AdminClientPageDto extends PageMetaDto {
+  @ApiProperty({ type: [AdminClientDto] })
+  items: AdminClientDto[];
+}

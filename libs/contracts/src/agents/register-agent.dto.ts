@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PATTERNS } from '../common/validation-patterns';
+import { Trim } from '../common/validators';
+import { AgentConfigDto } from './agent-config.dto';
+
+export const CAPACITY_MODES = ['spot', 'on-demand'] as const;
+
+/** Sent by an agent at start-up, with its client token as Bearer. */
+export class RegisterAgentRequestDto {
+  @ApiProperty({
+    example: 'web-frontend-1',
+    maxLength: 255,
+    description: 'Stable name of the workload; re-registering it from a new instance keeps the same agent',
+  })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(255)
+  @Matches(PATTERNS.logicalAgentId, { message: 'logical_agent_id may contain letters, digits and . _ : / - and must start with a letter or digit' })
+  logical_agent_id: string;
+
+  @ApiProperty({ example: 'i-0a1b2c3d4e5f60718' })
+  @IsString()
+  @Matches(PATTERNS.instanceId, { message: 'instance_id must be an EC2 instance id (i- followed by 8 or 17 hex digits)' })
+  instance_id: string;
+
+  @ApiProperty({ example: 'm5.large', maxLength: 32 })
+  @IsString()
+  @MaxLength(32)
+  @Matches(PATTERNS.instanceType, { message: 'instance_type must look like m5.large' })
+  instance_type: string;
+
+  @ApiProperty({ example: 'eu-west-1', maxLength: 32 })
+  @IsString()
+  @MaxLength(32)
+  @Matches(PATTERNS.region, { message: 'region must look like eu-west-1' })
+  region: string;
+
+  @ApiProperty({ example: 'eu-west-1a', maxLength: 32, description: 'Must lie in `region`' })
+  @IsString()
+  @MaxLength(32)
+  @Matches(PATTERNS.az, { message: 'az must look like eu-west-1a' })
+  az: string;
+
+  @ApiProperty({ enum: CAPACITY_MODES, description: 'How the instance is billed now' })
+  @IsIn(CAPACITY_MODES)
+  mode: (typeof CAPACITY_MODES)[number];
+
+  @ApiPropertyOptional({ example: 'ip-10-0-1-23.eu-west-1.compute.internal', maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  hostname?: string;
+
+  @ApiPropertyOptional({ example: '0.1.0', maxLength: 32 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  agent_version?: string;
+}
+
+export class RegisterAgentResponseDto {
+  @ApiProperty({ format: 'uuid', description: 'Same id for every registration of this logical agent' })
+  agent_id: string;
+
+  @ApiProperty({ description: 'Bearer token for /api/agents/{agent_id}/*; valid for this agent only' })
+  agent_token: string;
+
+  @ApiProperty({ description: 'True when this call minted the agent' })
+  created: boolean;
+
+  @ApiProperty({ description: 'True when the agent moved here from another instance' })
+  instance_changed: boolean;
+
+  @ApiProperty({ type: AgentConfigDto })
+  config: AgentConfigDto;
+}
+
+export class HeartbeatRequestDto {
+  @ApiPropertyOptional({ example: 'i-0a1b2c3d4e5f60718', description: 'Instance the sending agent runs on' })
+  @IsOptional()
+  @IsString()
+  @Matches(PATTERNS.instanceId, { message: 'instance_id must be an EC2 instance id (i- followed by 8 or 17 hex digits)' })
+  instance_id?: string;
+
+  @ApiPropertyOptional({ example: '0.1.0', maxLength: 32 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  agent_version?: string;
+}
+
+export class HeartbeatResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  agent_id: string;
+
+  @ApiProperty({ enum: ['online', 'offline'] })
+  status: string;
+
+  @ApiProperty({ description: 'Fetch /config again when this differs from the one you hold' })
+  config_version: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Instance the workload runs on now; differs from yours when this instance has been replaced',
+  })
+  current_instance_id: string | null;
+
+  @ApiProperty({ example: '2026-11-24T20:00:00.000Z' })
+  server_time: string;
+}

@@ -1,0 +1,29 @@
+export { PATTERNS, PASSWORD_MIN_LENGTH, PASSWORD_MAX_BYTES } from './common/validation-patterns';
+export { IsPassword, Trim, NormalizeEmail } from './common/validators';
+export { ErrorResponseDto, ErrorDetailsDto, FieldErrorDto, SuccessResponseDto } from './common/error-response.dto';
+export { PageQueryDto, PageMetaDto } from './common/page.dto';
+export { SignupRequestDto, LoginRequestDto, TokenResponseDto, SignupResponseDto, MeResponseDto } from './auth/auth.dto';
+export { CreateClientRequestDto, AdminClientDto, ClientCreatedDto, AdminClientPageDto } from './admin/admin-clients.dto';
+export { AgentConfigDto, AgentIntervalsDto } from './agents/agent-config.dto';
+export {
+  RegisterAgentRequestDto,
+  RegisterAgentResponseDto,
+  HeartbeatRequestDto,
+  HeartbeatResponseDto,
+  CAPACITY_MODES,
+} from './agents/register-agent.dto';
+export {
+  ClientInfoDto,
+  ClientLimitsDto,
+  ClientTotalsDto,
+  AgentSummaryDto,
+  AgentPageDto,
+  ListAgentsQueryDto,
+  AGENT_STATUS_FILTERS,
+  InstanceDto,
+  InstancePageDto,
+  ListInstancesQueryDto,
+  INSTANCE_STATUS_FILTERS,
+} from './client/client-views.dto';
+export { ClientTokenRotatedDto } from './client/client-token.dto';
+export { HealthResponseDto, HealthComponentsDto, DatabaseHealthDto } from './health.dto';

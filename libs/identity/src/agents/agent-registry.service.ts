@@ -1,0 +1,288 @@
+import { EntityManager } from 'typeorm';
+import { Clock, DomainError, IdGenerator, Page, PageRequest } from '@spot/core';
+import { AgentEntity, AgentStatus, InstanceEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { ClientRepository } from '../clients/client.repository';
+import { AgentPrincipal } from '../principal';
+import { TokenService } from '../tokens/token.service';
+import { AgentConfig, agentConfigOf, poolIdOf } from './agent-config';
+import { AgentRepository } from './agent.repository';
+import { InstanceFilter, InstanceRepository } from './instance.repository';
+
+export interface AgentRegistration {
+  logicalAgentId: string;
+  instanceId: string;
+  instanceType: string;
+  region: string;
+  az: string;
+  mode: 'spot' | 'on-demand';
+  hostname?: string;
+  agentVersion?: string;
+}
+
+export interface RegistrationResult {
+  agent: AgentEntity;
+  agentToken: string;
+  created: boolean;
+  instanceChanged: boolean;
+  config: AgentConfig;
+}
+
+export interface HeartbeatResult {
+  agent: AgentEntity;
+  serverTime: Date;
+}
+
+const COMPONENT = 'CORE-IDENTITY';
+
+/**
+ * Agent identity (seed 000): the first registration of a logical agent id mints the agent;
+ * later registrations, from the same or a new instance, keep its id and move the instance
+ * records along. Also the source of agent tokens and agent configuration.
+ */
+export class AgentRegistry {
+  constructor(
+    private readonly agents: AgentRepository,
+    private readonly instances: InstanceRepository,
+    private readonly clients: ClientRepository,
+    private readonly tokens: TokenService,
+    private readonly tx: TransactionRunner,
+    private readonly events: SystemEventLog,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async register(clientId: string, input: AgentRegistration): Promise<RegistrationResult> {
+    if (!input.az.startsWith(input.region)) {
+      throw DomainError.invalid('AZ_NOT_IN_REGION', `az ${input.az} is not in region ${input.region}`, [
+        { field: 'az', problems: [`az must be a zone of region ${input.region}, e.g. ${input.region}a`] },
+      ]);
+    }
+    const outcome = await this.tx.run(async (manager) => {
+      // Holding the client row serialises registrations of one client, so limits can't be raced.
+      const client = await this.clients.findByIdForUpdate(clientId, manager);
+      if (!client || !client.isActive) throw DomainError.unauthenticated('INVALID_CLIENT_TOKEN', 'Missing or invalid client token');
+      const now = this.clock.now();
+
+      let agent = await this.agents.findByLogicalId(clientId, input.logicalAgentId, manager);
+      const created = !agent;
+      if (!agent) {
+        const count = await this.agents.countForClient(clientId, manager);
+        if (count >= client.maxAgents) {
+          throw DomainError.conflict(
+            'AGENT_LIMIT_REACHED',
+            `Client has reached its limit of ${client.maxAgents} agents (plan ${client.plan}); remove an agent or raise max_agents`,
+            { max_agents: client.maxAgents, agents: count },
+          );
+        }
+        agent = this.newAgent(clientId, input.logicalAgentId, now);
+      }
+      const previousInstanceId = agent.instanceId;
+      const instanceChanged = !created && previousInstanceId !== input.instanceId;
+
+      await this.placeInstance(manager, agent, input, now, client.maxInstances);
+
+      Object.assign(agent, {
+        hostname: input.hostname ?? agent.hostname,
+        agentVersion: input.agentVersion ?? agent.agentVersion,
+        instanceId: input.instanceId,
+        instanceType: input.instanceType,
+        region: input.region,
+        az: input.az,
+        currentMode: input.mode,
+        currentPoolId: poolIdOf(input.instanceType, input.az, input.mode),
+        status: 'online' as AgentStatus,
+        lastHeartbeatAt: now,
+        updatedAt: now,
+      });
+      if (created) await this.agents.insert(agent, manager);
+      else await this.agents.save(agent, manager);
+
+      await this.events.record(
+        {
+          eventType: created ? 'agent.registered' : instanceChanged ? 'agent.moved' : 'agent.reregistered',
+          component: COMPONENT,
+          clientId,
+          agentId: agent.id,
+          message: created
+            ? `Agent ${input.logicalAgentId} registered on ${input.instanceId}`
+            : instanceChanged
+              ? `Agent ${input.logicalAgentId} moved from ${previousInstanceId ?? 'no instance'} to ${input.instanceId}`
+              : `Agent ${input.logicalAgentId} registered again on ${input.instanceId}`,
+          metadata: { instance_id: input.instanceId, previous_instance_id: previousInstanceId, instance_type: input.instanceType, az: input.az, mode: input.mode },
+        },
+        manager,
+      );
+      return { agent, created, instanceChanged };
+    });
+    return { ...outcome, agentToken: this.tokens.issueAgentToken(outcome.agent), config: agentConfigOf(outcome.agent) };
+  }
+
+  /**
+   * Points the agent at `input.instanceId`: reuses that instance's record if the client has one
+   * (re-activating it, and taking it from another agent that claimed it), otherwise creates one
+   * within the client's instance limit; the agent's previous instance stops being active.
+   */
+  private async placeInstance(manager: EntityManager, agent: AgentEntity, input: AgentRegistration, now: Date, maxInstances: number): Promise<void> {
+    const previous = agent.instanceId && agent.instanceId !== input.instanceId
+      ? await this.instances.findByInstanceId(agent.clientId, agent.instanceId, manager)
+      : null;
+    if (previous?.isActive) {
+      Object.assign(previous, { isActive: false, replacedAt: now, updatedAt: now });
+      await this.instances.save(previous, manager);
+    }
+
+    const existing = await this.instances.findByInstanceId(agent.clientId, input.instanceId, manager);
+    if (existing) {
+      if (existing.agentId && existing.agentId !== agent.id) await this.takeFromOtherAgent(manager, existing, agent, now);
+      Object.assign(existing, {
+        agentId: agent.id,
+        instanceType: input.instanceType,
+        region: input.region,
+        az: input.az,
+        currentMode: input.mode,
+        currentPoolId: poolIdOf(input.instanceType, input.az, input.mode),
+        isActive: true,
+        replacedAt: null,
+        updatedAt: now,
+      });
+      await this.instances.save(existing, manager);
+      return;
+    }
+
+    const active = await this.instances.countActive(agent.clientId, manager);
+    if (active >= maxInstances) {
+      throw DomainError.conflict(
+        'INSTANCE_LIMIT_REACHED',
+        `Client has reached its limit of ${maxInstances} active instances; retire one or raise max_instances`,
+        { max_instances: maxInstances, active_instances: active },
+      );
+    }
+    const instance: InstanceEntity = {
+      id: this.ids.uuid(),
+      instanceId: input.instanceId,
+      clientId: agent.clientId,
+      agentId: agent.id,
+      instanceType: input.instanceType,
+      region: input.region,
+      az: input.az,
+      currentMode: input.mode,
+      currentPoolId: poolIdOf(input.instanceType, input.az, input.mode),
+      spotPrice: null,
+      ondemandPrice: null,
+      isActive: true,
+      installedAt: now,
+      lastSwitchAt: null,
+      replacedAt: null,
+      terminatedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.instances.insert(instance, manager);
+  }
+
+  /** The instance now reports under another logical id: the newest registration wins. */
+  private async takeFromOtherAgent(manager: EntityManager, instance: InstanceEntity, agent: AgentEntity, now: Date): Promise<void> {
+    const other = await this.agents.findByCurrentInstance(agent.clientId, instance.instanceId, manager);
+    if (other && other.id !== agent.id) {
+      Object.assign(other, { instanceId: null, status: 'offline' as AgentStatus, updatedAt: now });
+      await this.agents.save(other, manager);
+    }
+    await this.events.record(
+      {
+        eventType: 'instance.reassigned',
+        component: COMPONENT,
+        severity: 'warning',
+        clientId: agent.clientId,
+        agentId: agent.id,
+        message: `Instance ${instance.instanceId} now belongs to agent ${agent.logicalAgentId}${other ? ` (was ${other.logicalAgentId})` : ''}`,
+        metadata: { instance_id: instance.instanceId, previous_agent_id: instance.agentId },
+      },
+      manager,
+    );
+  }
+
+  private newAgent(clientId: string, logicalAgentId: string, now: Date): AgentEntity {
+    return {
+      id: this.ids.uuid(),
+      clientId,
+      logicalAgentId,
+      hostname: null,
+      agentVersion: null,
+      instanceId: null,
+      instanceType: null,
+      region: null,
+      az: null,
+      currentMode: 'unknown',
+      currentPoolId: null,
+      status: 'offline',
+      enabled: true,
+      lastHeartbeatAt: null,
+      lastFailoverAt: null,
+      autoSwitchEnabled: true,
+      autoTerminateEnabled: true,
+      terminateWaitSeconds: 300,
+      autoReplicaEnabled: true,
+      manualReplicaEnabled: false,
+      replicaCount: 0,
+      currentReplicaId: null,
+      configVersion: 1,
+      tokenVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /**
+   * The agent an agent token speaks for, provided it names `agentId`. Another agent's id is
+   * answered as not found, so a token reveals nothing about agents other than its own.
+   */
+  async authenticate(token: string, agentId: string): Promise<AgentPrincipal> {
+    const claims = this.tokens.verifyAgentToken(token);
+    if (claims.sub !== agentId) throw DomainError.notFound('agent', agentId);
+    const agent = await this.agents.findById(agentId);
+    if (!agent || agent.clientId !== claims.cid || agent.tokenVersion !== claims.tv) {
+      throw DomainError.unauthenticated('INVALID_TOKEN', 'Agent token is no longer valid; register again');
+    }
+    const client = await this.clients.findById(agent.clientId);
+    if (!client?.isActive) throw DomainError.unauthenticated('INVALID_TOKEN', 'Agent token is no longer valid; the client is deactivated');
+    return { kind: 'agent', agentId: agent.id, clientId: agent.clientId };
+  }
+
+  async heartbeat(agentId: string, input: { instanceId?: string; agentVersion?: string }): Promise<HeartbeatResult> {
+    const agent = await this.getAgent(agentId);
+    const now = this.clock.now();
+    // A replaced instance's agent keeps its token during terminate_wait: its heartbeat must not
+    // mark the workload alive; it learns from current_instance_id that it has been replaced.
+    if (input.instanceId && agent.instanceId && input.instanceId !== agent.instanceId) return { agent, serverTime: now };
+    const cameOnline = agent.status !== 'online';
+    await this.agents.recordHeartbeat(agentId, now, input.agentVersion);
+    if (cameOnline) {
+      await this.events.record({
+        eventType: 'agent.online',
+        component: COMPONENT,
+        clientId: agent.clientId,
+        agentId,
+        message: `Agent ${agent.logicalAgentId} is back online`,
+      });
+    }
+    return { agent: { ...agent, status: 'online', lastHeartbeatAt: now, agentVersion: input.agentVersion ?? agent.agentVersion }, serverTime: now };
+  }
+
+  async getConfig(agentId: string): Promise<AgentConfig> {
+    return agentConfigOf(await this.getAgent(agentId));
+  }
+
+  async getAgent(agentId: string): Promise<AgentEntity> {
+    const agent = await this.agents.findById(agentId);
+    if (!agent) throw DomainError.notFound('agent', agentId);
+    return agent;
+  }
+
+  listAgents(clientId: string, status: AgentStatus | undefined, page: PageRequest): Promise<Page<AgentEntity>> {
+    return this.agents.pageForClient(clientId, status, page);
+  }
+
+  listInstances(clientId: string, filter: InstanceFilter, page: PageRequest): Promise<Page<InstanceEntity>> {
+    return this.instances.pageForClient(clientId, filter, page);
+  }
+}

@@ -1,0 +1,52 @@
+import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { Page, PageRequest } from '@spot/core';
+import { AgentEntity, AgentStatus } from '@spot/persistence';
+
+export class AgentRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private repo(manager: EntityManager = this.dataSource.manager) {
+    return manager.getRepository(AgentEntity);
+  }
+
+  findById(id: string): Promise<AgentEntity | null> {
+    return this.repo().findOneBy({ id });
+  }
+
+  findByLogicalId(clientId: string, logicalAgentId: string, manager?: EntityManager): Promise<AgentEntity | null> {
+    return this.repo(manager).findOneBy({ clientId, logicalAgentId });
+  }
+
+  /** The agent whose current instance this is, if any. */
+  findByCurrentInstance(clientId: string, instanceId: string, manager?: EntityManager): Promise<AgentEntity | null> {
+    return this.repo(manager).findOneBy({ clientId, instanceId });
+  }
+
+  countForClient(clientId: string, manager?: EntityManager): Promise<number> {
+    return this.repo(manager).countBy({ clientId });
+  }
+
+  async countsForClient(clientId: string): Promise<{ total: number; online: number }> {
+    const [total, online] = await Promise.all([this.repo().countBy({ clientId }), this.repo().countBy({ clientId, status: 'online' })]);
+    return { total, online };
+  }
+
+  async insert(agent: AgentEntity, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).insert(agent);
+  }
+
+  async save(agent: AgentEntity, manager?: EntityManager): Promise<void> {
+    const { id, ...fields } = agent;
+    await this.repo(manager).update({ id }, fields);
+  }
+
+  async recordHeartbeat(id: string, at: Date, agentVersion?: string): Promise<void> {
+    await this.repo().update({ id }, { lastHeartbeatAt: at, status: 'online', ...(agentVersion ? { agentVersion } : {}), updatedAt: at });
+  }
+
+  async pageForClient(clientId: string, status: AgentStatus | undefined, page: PageRequest): Promise<Page<AgentEntity>> {
+    const where: FindOptionsWhere<AgentEntity> = status ? { clientId, status } : { clientId };
+    const [items, total] = await this.repo().findAndCount({ where, order: { createdAt: 'ASC', id: 'ASC' }, skip: page.offset, take: page.limit });
+    return { items, total, limit: page.limit, offset: page.offset };
+  }
+}

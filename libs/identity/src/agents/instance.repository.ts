@@ -1,0 +1,49 @@
+import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { Page, PageRequest } from '@spot/core';
+import { InstanceEntity } from '@spot/persistence';
+
+export type InstanceFilter = 'active' | 'terminated' | 'all';
+
+export class InstanceRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private repo(manager: EntityManager = this.dataSource.manager) {
+    return manager.getRepository(InstanceEntity);
+  }
+
+  findByInstanceId(clientId: string, instanceId: string, manager?: EntityManager): Promise<InstanceEntity | null> {
+    return this.repo(manager).findOneBy({ clientId, instanceId });
+  }
+
+  countActive(clientId: string, manager?: EntityManager): Promise<number> {
+    return this.repo(manager).countBy({ clientId, isActive: true });
+  }
+
+  async countsForClient(clientId: string): Promise<{ active: number; inactive: number }> {
+    const [active, inactive] = await Promise.all([
+      this.repo().countBy({ clientId, isActive: true }),
+      this.repo().countBy({ clientId, isActive: false }),
+    ]);
+    return { active, inactive };
+  }
+
+  async insert(instance: InstanceEntity, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).insert(instance);
+  }
+
+  async save(instance: InstanceEntity, manager?: EntityManager): Promise<void> {
+    const { id, ...fields } = instance;
+    await this.repo(manager).update({ id }, fields);
+  }
+
+  async pageForClient(clientId: string, filter: InstanceFilter, page: PageRequest): Promise<Page<InstanceEntity>> {
+    const where: FindOptionsWhere<InstanceEntity> = filter === 'all' ? { clientId } : { clientId, isActive: filter === 'active' };
+    const [items, total] = await this.repo().findAndCount({
+      where,
+      order: { installedAt: 'DESC', id: 'DESC' },
+      skip: page.offset,
+      take: page.limit,
+    });
+    return { items, total, limit: page.limit, offset: page.offset };
+  }
+}

@@ -1,0 +1,58 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { AccountService } from './accounts/account.service';
+import { PasswordHasher } from './accounts/password-hasher';
+import { UserRepository } from './accounts/user.repository';
+import { AgentRegistry } from './agents/agent-registry.service';
+import { AgentRepository } from './agents/agent.repository';
+import { InstanceRepository } from './agents/instance.repository';
+import { ClientRepository } from './clients/client.repository';
+import { ClientService } from './clients/client.service';
+import { RevokedTokenRepository } from './tokens/revoked-token.repository';
+import { TokenService } from './tokens/token.service';
+
+const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inject: [DataSource], useFactory: (ds: DataSource) => new type(ds) });
+
+/**
+ * Clients, users, agents and their tokens. Owns the tables clients, users, revoked_tokens,
+ * agents and instances; other libs reach them only through the services exported here.
+ */
+@Module({
+  providers: [
+    repository(ClientRepository),
+    repository(UserRepository),
+    repository(AgentRepository),
+    repository(InstanceRepository),
+    repository(RevokedTokenRepository),
+    {
+      provide: PasswordHasher,
+      inject: [SPOT_CONFIG],
+      useFactory: (config: SpotConfig) => new PasswordHasher(config.auth.bcryptRounds),
+    },
+    {
+      provide: TokenService,
+      inject: [SPOT_CONFIG, Clock, IdGenerator, RevokedTokenRepository],
+      useFactory: (config: SpotConfig, clock: Clock, ids: IdGenerator, revoked: RevokedTokenRepository) =>
+        new TokenService({ jwtSecret: config.auth.jwtSecret, jwtTtlSeconds: config.auth.jwtTtlSeconds }, clock, ids, revoked),
+    },
+    {
+      provide: ClientService,
+      inject: [ClientRepository, AgentRepository, InstanceRepository, TransactionRunner, SystemEventLog, Clock, IdGenerator],
+      useFactory: (...deps: ConstructorParameters<typeof ClientService>) => new ClientService(...deps),
+    },
+    {
+      provide: AccountService,
+      inject: [UserRepository, ClientRepository, ClientService, TokenService, PasswordHasher, TransactionRunner, SystemEventLog, Clock, IdGenerator],
+      useFactory: (...deps: ConstructorParameters<typeof AccountService>) => new AccountService(...deps),
+    },
+    {
+      provide: AgentRegistry,
+      inject: [AgentRepository, InstanceRepository, ClientRepository, TokenService, TransactionRunner, SystemEventLog, Clock, IdGenerator],
+      useFactory: (...deps: ConstructorParameters<typeof AgentRegistry>) => new AgentRegistry(...deps),
+    },
+  ],
+  exports: [ClientService, AccountService, AgentRegistry, TokenService],
+})
+export class IdentityModule {}

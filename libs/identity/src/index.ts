@@ -1,0 +1,16 @@
+export { IdentityModule } from './identity.module';
+export { ClientService, CLIENT_DEFAULTS } from './clients/client.service';
+export type { NewClient, ClientWithToken, ClientSummary } from './clients/client.service';
+export type { ClientWithAgentCount } from './clients/client.repository';
+export { AccountService } from './accounts/account.service';
+export type { SignupResult, LoginResult, UserProfile } from './accounts/account.service';
+export { AgentRegistry } from './agents/agent-registry.service';
+export type { AgentRegistration, RegistrationResult, HeartbeatResult } from './agents/agent-registry.service';
+export type { InstanceFilter } from './agents/instance.repository';
+export { AGENT_INTERVALS, agentConfigOf, poolIdOf } from './agents/agent-config';
+export type { AgentConfig } from './agents/agent-config';
+export { TokenService } from './tokens/token.service';
+export type { IssuedUserToken } from './tokens/token.service';
+export { CLIENT_TOKEN_PREFIX, looksLikeClientToken, displayHint } from './tokens/client-token';
+export { canAccessClient, isSuperAdmin } from './principal';
+export type { Principal, UserPrincipal, ClientPrincipal, AgentPrincipal } from './principal';

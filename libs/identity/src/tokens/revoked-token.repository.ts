@@ -1,0 +1,27 @@
+import { DataSource, LessThan } from 'typeorm';
+import { isUniqueViolation, RevokedTokenEntity } from '@spot/persistence';
+
+export class RevokedTokenRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(RevokedTokenEntity);
+  }
+
+  async revoke(entry: RevokedTokenEntity): Promise<void> {
+    try {
+      await this.repo.insert(entry);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error; // already revoked: logout is idempotent
+    }
+  }
+
+  async isRevoked(jti: string): Promise<boolean> {
+    return this.repo.exists({ where: { jti } });
+  }
+
+  async deleteExpiredBefore(now: Date): Promise<number> {
+    const result = await this.repo.delete({ expiresAt: LessThan(now) });
+    return result.affected ?? 0;
+  }
+}
