@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { UserEntity } from '@spot/persistence';
+import { UserEntity, insertRow } from '@spot/persistence';
 
 export class UserRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -9,7 +9,7 @@ export class UserRepository {
   }
 
   async insert(user: UserEntity, manager?: EntityManager): Promise<void> {
-    await this.repo(manager).insert(user);
+    await insertRow(manager ?? this.dataSource.manager, UserEntity, user);
   }
 
   findByEmail(email: string, manager?: EntityManager): Promise<UserEntity | null> {

@@ -79,8 +79,6 @@ export class AgentRegistry {
       const previousInstanceId = agent.instanceId;
       const instanceChanged = !created && previousInstanceId !== input.instanceId;
 
-      await this.placeInstance(manager, agent, input, now, client.maxInstances);
-
       Object.assign(agent, {
         hostname: input.hostname ?? agent.hostname,
         agentVersion: input.agentVersion ?? agent.agentVersion,
@@ -96,6 +94,7 @@ export class AgentRegistry {
       });
       if (created) await this.agents.insert(agent, manager);
       else await this.agents.save(agent, manager);
+      await this.placeInstance(manager, agent, previousInstanceId, input, now, client.maxInstances);
 
       await this.events.record(
         {
@@ -122,10 +121,18 @@ export class AgentRegistry {
    * (re-activating it, and taking it from another agent that claimed it), otherwise creates one
    * within the client's instance limit; the agent's previous instance stops being active.
    */
-  private async placeInstance(manager: EntityManager, agent: AgentEntity, input: AgentRegistration, now: Date, maxInstances: number): Promise<void> {
-    const previous = agent.instanceId && agent.instanceId !== input.instanceId
-      ? await this.instances.findByInstanceId(agent.clientId, agent.instanceId, manager)
-      : null;
+  private async placeInstance(
+    manager: EntityManager,
+    agent: AgentEntity,
+    previousInstanceId: string | null,
+    input: AgentRegistration,
+    now: Date,
+    maxInstances: number,
+  ): Promise<void> {
+    const previous =
+      previousInstanceId && previousInstanceId !== input.instanceId
+        ? await this.instances.findByInstanceId(agent.clientId, previousInstanceId, manager)
+        : null;
     if (previous?.isActive) {
       Object.assign(previous, { isActive: false, replacedAt: now, updatedAt: now });
       await this.instances.save(previous, manager);
@@ -182,8 +189,8 @@ export class AgentRegistry {
 
   /** The instance now reports under another logical id: the newest registration wins. */
   private async takeFromOtherAgent(manager: EntityManager, instance: InstanceEntity, agent: AgentEntity, now: Date): Promise<void> {
-    const other = await this.agents.findByCurrentInstance(agent.clientId, instance.instanceId, manager);
-    if (other && other.id !== agent.id) {
+    const others = await this.agents.findOthersOnInstance(agent.clientId, instance.instanceId, agent.id, manager);
+    for (const other of others) {
       Object.assign(other, { instanceId: null, status: 'offline' as AgentStatus, updatedAt: now });
       await this.agents.save(other, manager);
     }
@@ -194,7 +201,7 @@ export class AgentRegistry {
         severity: 'warning',
         clientId: agent.clientId,
         agentId: agent.id,
-        message: `Instance ${instance.instanceId} now belongs to agent ${agent.logicalAgentId}${other ? ` (was ${other.logicalAgentId})` : ''}`,
+        message: `Instance ${instance.instanceId} now belongs to agent ${agent.logicalAgentId}${others.length ? ` (was ${others.map((o) => o.logicalAgentId).join(', ')})` : ''}`,
         metadata: { instance_id: instance.instanceId, previous_agent_id: instance.agentId },
       },
       manager,

@@ -1,6 +1,6 @@
-import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, Not } from 'typeorm';
 import { Page, PageRequest } from '@spot/core';
-import { AgentEntity, AgentStatus } from '@spot/persistence';
+import { AgentEntity, AgentStatus, insertRow } from '@spot/persistence';
 
 export class AgentRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -17,9 +17,9 @@ export class AgentRepository {
     return this.repo(manager).findOneBy({ clientId, logicalAgentId });
   }
 
-  /** The agent whose current instance this is, if any. */
-  findByCurrentInstance(clientId: string, instanceId: string, manager?: EntityManager): Promise<AgentEntity | null> {
-    return this.repo(manager).findOneBy({ clientId, instanceId });
+  /** Agents other than `exceptAgentId` whose current instance this is. */
+  findOthersOnInstance(clientId: string, instanceId: string, exceptAgentId: string, manager?: EntityManager): Promise<AgentEntity[]> {
+    return this.repo(manager).findBy({ clientId, instanceId, id: Not(exceptAgentId) });
   }
 
   countForClient(clientId: string, manager?: EntityManager): Promise<number> {
@@ -32,7 +32,7 @@ export class AgentRepository {
   }
 
   async insert(agent: AgentEntity, manager?: EntityManager): Promise<void> {
-    await this.repo(manager).insert(agent);
+    await insertRow(manager ?? this.dataSource.manager, AgentEntity, agent);
   }
 
   async save(agent: AgentEntity, manager?: EntityManager): Promise<void> {

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import { Page, PageRequest } from '@spot/core';
-import { InstanceEntity } from '@spot/persistence';
+import { InstanceEntity, insertRow } from '@spot/persistence';
 
 export type InstanceFilter = 'active' | 'terminated' | 'all';
 
@@ -28,7 +28,7 @@ export class InstanceRepository {
   }
 
   async insert(instance: InstanceEntity, manager?: EntityManager): Promise<void> {
-    await this.repo(manager).insert(instance);
+    await insertRow(manager ?? this.dataSource.manager, InstanceEntity, instance);
   }
 
   async save(instance: InstanceEntity, manager?: EntityManager): Promise<void> {

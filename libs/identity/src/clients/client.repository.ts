@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Page, PageRequest } from '@spot/core';
-import { AgentEntity, ClientEntity, writeLock } from '@spot/persistence';
+import { AgentEntity, ClientEntity, insertRow, writeLock } from '@spot/persistence';
 
 export interface ClientWithAgentCount {
   client: ClientEntity;
@@ -15,7 +15,7 @@ export class ClientRepository {
   }
 
   async insert(client: ClientEntity, manager?: EntityManager): Promise<void> {
-    await this.repo(manager).insert(client);
+    await insertRow(manager ?? this.dataSource.manager, ClientEntity, client);
   }
 
   findById(id: string, manager?: EntityManager): Promise<ClientEntity | null> {

@@ -1,5 +1,5 @@
 import { DataSource, LessThan } from 'typeorm';
-import { isUniqueViolation, RevokedTokenEntity } from '@spot/persistence';
+import { insertRow, isUniqueViolation, RevokedTokenEntity } from '@spot/persistence';
 
 export class RevokedTokenRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -10,7 +10,7 @@ export class RevokedTokenRepository {
 
   async revoke(entry: RevokedTokenEntity): Promise<void> {
     try {
-      await this.repo.insert(entry);
+      await insertRow(this.dataSource.manager, RevokedTokenEntity, entry);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error; // already revoked: logout is idempotent
     }

@@ -1,0 +1,106 @@
+import { ApiActor, bearer, describeEachDatabase, startTestApi, TestApi } from '@spot/testing';
+import { buildOpenApiDocument } from '../src/bootstrap';
+
+/**
+ * Who may call each route. Every route the API serves must appear here (the first test checks
+ * it against the OpenAPI document), so no route ships without a tenancy check.
+ */
+type Access = 'public' | 'user' | 'super_admin' | 'client_token' | 'agent' | 'client_scope';
+
+const ROUTES: Record<string, Access> = {
+  'GET /health': 'public',
+  'POST /api/auth/signup': 'public',
+  'POST /api/auth/token': 'public',
+  'GET /api/auth/me': 'user',
+  'POST /api/auth/logout': 'user',
+  'POST /api/admin/clients': 'super_admin',
+  'GET /api/admin/clients': 'super_admin',
+  'POST /api/agents/register': 'client_token',
+  'POST /api/agents/{id}/heartbeat': 'agent',
+  'GET /api/agents/{id}/config': 'agent',
+  'GET /api/client/{id}': 'client_scope',
+  'GET /api/client/{id}/agents': 'client_scope',
+  'GET /api/client/{id}/instances': 'client_scope',
+  'POST /api/client/{id}/client-token': 'client_scope',
+};
+
+interface Tenant {
+  clientId: string;
+  userToken: string;
+  clientToken: string;
+  agentId: string;
+  agentToken: string;
+}
+
+describeEachDatabase('tenancy on every route', (db) => {
+  let api: TestApi;
+  let admin: string;
+  let a: Tenant;
+  let b: Tenant;
+
+  const tenant = async (actor: ApiActor, name: string): Promise<Tenant> => {
+    const signup = await actor.signup(name, `${name.toLowerCase()}@tenancy.test`);
+    const agent = await actor.register(signup.clientToken, { logical_agent_id: `${name}-agent` });
+    return { ...signup, agentId: agent.agentId, agentToken: agent.agentToken };
+  };
+
+  beforeAll(async () => {
+    api = await startTestApi(db());
+    const actor = new ApiActor(api);
+    admin = await actor.adminToken();
+    a = await tenant(actor, 'Alpha');
+    b = await tenant(actor, 'Bravo');
+  });
+
+  afterAll(async () => api?.close());
+
+  const call = (route: string, id: string, token?: string) => {
+    const [method, template] = route.split(' ');
+    const path = template.replace('{id}', id);
+    const req = method === 'GET' ? api.http().get(path) : api.http().post(path).send({});
+    return token ? req.set(bearer(token)) : req;
+  };
+
+  it('has a tenancy rule for every route the API serves', () => {
+    const document = buildOpenApiDocument(api.app, api.config);
+    const served = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(served.sort()).toEqual(Object.keys(ROUTES).sort());
+  });
+
+  const routesWith = (access: Access) => Object.entries(ROUTES).filter(([, rule]) => rule === access).map(([route]) => route);
+
+  it.each(routesWith('client_scope'))("%s: another client's user and token get 404, agents and strangers 401", async (route) => {
+    for (const token of [b.userToken, b.clientToken]) {
+      const res = await call(route, a.clientId, token).expect(404);
+      expect(res.body.details.code).toBe('CLIENT_NOT_FOUND');
+    }
+    await call(route, a.clientId, a.agentToken).expect(401);
+    await call(route, a.clientId).expect(401);
+    if (route.startsWith('GET')) {
+      await call(route, a.clientId, a.userToken).expect(200);
+      await call(route, a.clientId, a.clientToken).expect(200);
+      await call(route, a.clientId, admin).expect(200);
+    }
+  });
+
+  it.each(routesWith('agent'))("%s: only the agent's own token; another agent's gets 404", async (route) => {
+    await call(route, a.agentId, b.agentToken).expect(404);
+    for (const token of [a.clientToken, a.userToken, admin, undefined]) await call(route, a.agentId, token).expect(401);
+    await call(route, a.agentId, a.agentToken).expect(200);
+  });
+
+  it.each(routesWith('super_admin'))('%s: super-admins only', async (route) => {
+    await call(route, '', a.userToken).expect(403);
+    for (const token of [a.clientToken, a.agentToken, undefined]) await call(route, '', token).expect(401);
+  });
+
+  it.each(routesWith('user'))('%s: a signed-in person only', async (route) => {
+    for (const token of [a.clientToken, a.agentToken, undefined]) await call(route, '', token).expect(401);
+  });
+
+  it.each(routesWith('client_token'))('%s: the client token only', async (route) => {
+    for (const token of [a.userToken, a.agentToken, admin, undefined]) await call(route, '', token).expect(401);
+  });
+});
