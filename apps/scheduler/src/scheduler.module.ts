@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { CoreModule, SpotConfig, StructuredLogger } from '@spot/core';
+import { IdentityModule } from '@spot/identity';
+import { PersistenceModule } from '@spot/persistence';
+import { JobRunner } from './job-runner';
+import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
+
+export const SCHEDULED_JOBS = [RevokedTokenPurgeJob];
+
+@Module({})
+export class SchedulerModule {
+  /** `withTimers: false` builds the jobs without starting their cron timers (tests run them by hand). */
+  static forRoot(config: SpotConfig, logger?: StructuredLogger, options: { withTimers?: boolean } = {}): DynamicModule {
+    return {
+      module: SchedulerModule,
+      imports: [
+        CoreModule.forRoot(config, { component: 'WORK-SCHED', logger }),
+        PersistenceModule.forRoot(),
+        IdentityModule,
+        ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
+      ],
+      providers: [JobRunner, ...SCHEDULED_JOBS],
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '@spot/core';
+import { AGENT_CONFIG_VARIABLES } from '../../../apps/agent/src/agent-settings';
+
+const secret = 'x'.repeat(40);
+
+describe('configuration', () => {
+  it('defaults to SQLite at ./data/spot.db and the API on :8000', () => {
+    const config = loadConfig({ JWT_SECRET: secret });
+    expect(config.database).toMatchObject({ dialect: 'sqlite', path: join(process.cwd(), 'data/spot.db'), migrateOnStart: true });
+    expect(config.http).toMatchObject({ port: 8000, host: '0.0.0.0' });
+    expect(config.auth).toMatchObject({ jwtTtlSeconds: 86_400, bcryptRounds: 12 });
+    expect(config.rateLimits).toEqual({ signupPerHour: 5, tokenPerMinute: 10 });
+  });
+
+  it('selects MySQL from a mysql:// or mariadb:// DATABASE_URL', () => {
+    expect(loadConfig({ JWT_SECRET: secret, DATABASE_URL: 'mysql://spot:pw@db:3306/spot' }).database).toMatchObject({ dialect: 'mysql', poolSize: 10 });
+    expect(loadConfig({ JWT_SECRET: secret, DATABASE_URL: 'mariadb://db/spot', DB_POOL_SIZE: '3' }).database).toMatchObject({ dialect: 'mysql', poolSize: 3 });
+    expect(loadConfig({ JWT_SECRET: secret, DATABASE_URL: 'sqlite::memory:' }).database).toMatchObject({ dialect: 'sqlite', path: ':memory:' });
+  });
+
+  it('lists every problem at once, naming the variable', () => {
+    const env = { NODE_ENV: 'production', API_PORT: '99999', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud', ADMIN_EMAIL: 'a@b.c', DB_MIGRATE_ON_START: 'maybe' };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of ['API_PORT', 'DATABASE_URL', 'LOG_LEVEL', 'JWT_SECRET', 'ADMIN_PASSWORD', 'DB_MIGRATE_ON_START']) expect(problems).toContain(name);
+    }
+  });
+
+  it('keeps a generated development JWT secret between runs, and never generates one in production', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'spot-config-')), '.jwt-secret');
+    const first = loadConfig({}, { devSecretFile: file }).auth.jwtSecret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}, { devSecretFile: file }).auth.jwtSecret).toBe(first);
+    expect(() => loadConfig({ NODE_ENV: 'production' }, { devSecretFile: file })).toThrow(/JWT_SECRET is required/);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/at least 32/);
+  });
+
+  it('documents every setting in .env.example', () => {
+    const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    const known = [...CONFIG_VARIABLES, ...AGENT_CONFIG_VARIABLES].map((v) => v.name);
+    expect(documented.sort()).toEqual(known.sort());
+  });
+
+  it('uses in docker-compose.yml only variables the code reads', () => {
+    const compose = readFileSync(join(__dirname, '../../../docker-compose.yml'), 'utf8');
+    const known = new Set(CONFIG_VARIABLES.map((v) => v.name));
+    const appVariables = [...compose.matchAll(/^\s{6}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]).filter((name) => !name.startsWith('MYSQL_'));
+    expect(appVariables.length).toBeGreaterThan(3);
+    expect(appVariables.filter((name) => !known.has(name))).toEqual([]);
+  });
+});

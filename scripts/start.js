@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Runs the control plane on one machine: API (:8000) and scheduler, with prefixed output.
+// Both processes migrate the database under a lock before serving. Ctrl-C stops everything;
+// if one process dies, the other is stopped too, and the exit code says so.
+'use strict';
+const { spawn } = require('node:child_process');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const processes = [
+  { name: 'api', entry: 'dist/apps/api/src/main.js' },
+  { name: 'scheduler', entry: 'dist/apps/scheduler/src/main.js' },
+];
+
+let stopping = false;
+let exitCode = 0;
+const children = processes.map(({ name, entry }) => {
+  const child = spawn(process.execPath, [join(root, entry)], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = `${name.padEnd(9)}| `;
+  for (const [stream, target] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) target.write(prefix + line + '\n');
+    });
+    stream.on('end', () => buffered && target.write(prefix + buffered + '\n'));
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`${prefix}exited (${signal ?? code}); stopping the others\n`);
+      exitCode = code || 1;
+      stopAll('SIGTERM');
+    }
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(exitCode);
+  });
+  return child;
+});
+
+function stopAll(signal) {
+  stopping = true;
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  setTimeout(() => process.exit(exitCode), 10_000).unref();
+}
+
+process.on('SIGINT', () => stopAll('SIGINT'));
+process.on('SIGTERM', () => stopAll('SIGTERM'));
