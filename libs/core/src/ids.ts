@@ -10,16 +10,35 @@ export abstract class IdGenerator {
 }
 
 export class CryptoIdGenerator extends IdGenerator {
+  private lastMs = -1;
+  private sequence = 0;
+
   constructor(private readonly clock: Clock = new SystemClock()) {
     super();
   }
 
+  /**
+   * RFC 9562 UUIDv7: 48-bit Unix milliseconds, version 7, a 12-bit sequence, variant 10, 62 random
+   * bits. The sequence (method 1 of §6.2) keeps ids of one generator strictly increasing even
+   * within one millisecond or when the clock steps back.
+   */
   uuid(): string {
+    let ms = this.clock.nowMs();
+    if (ms <= this.lastMs) {
+      ms = this.lastMs;
+      this.sequence += 1;
+      if (this.sequence > 0xfff) {
+        ms += 1;
+        this.sequence = 0;
+      }
+    } else {
+      this.sequence = randomBytes(2).readUInt16BE(0) & 0x3ff; // random start, room to count up
+    }
+    this.lastMs = ms;
     const bytes = randomBytes(16);
-    const ms = this.clock.nowMs();
-    // RFC 9562 UUIDv7: 48-bit Unix milliseconds, version 7, variant 10, the rest random.
     bytes.writeUIntBE(ms, 0, 6);
-    bytes[6] = (bytes[6] & 0x0f) | 0x70;
+    bytes[6] = 0x70 | (this.sequence >> 8);
+    bytes[7] = this.sequence & 0xff;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     const hex = bytes.toString('hex');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

@@ -13,6 +13,17 @@ describe('ids', () => {
     expect(parseInt(made[0].replace(/-/g, '').slice(0, 12), 16)).toBe(Date.parse('2026-01-01T00:00:00.001Z'));
   });
 
+  it('keeps ids increasing within one millisecond and when the clock steps back', () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const ids = new CryptoIdGenerator(clock);
+    const made = Array.from({ length: 5000 }, (_, i) => {
+      if (i === 2500) clock.advance(-10_000);
+      return ids.uuid();
+    });
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(made.length);
+  });
+
   it('makes url-safe secrets of the asked entropy', () => {
     expect(new CryptoIdGenerator().secret(30)).toMatch(/^[A-Za-z0-9_-]{40}$/);
   });
