@@ -46,3 +46,12 @@ function stopAll(signal) {
 
 process.on('SIGINT', () => stopAll('SIGINT'));
 process.on('SIGTERM', () => stopAll('SIGTERM'));
+
+// npm exits on SIGTERM without passing it on: when our parent goes away, stop as well.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent && !stopping) {
+    process.stderr.write('launcher | parent process exited; stopping\n');
+    stopAll('SIGTERM');
+  }
+}, 1000).unref();

@@ -2,6 +2,7 @@ export { PATTERNS, PASSWORD_MIN_LENGTH, PASSWORD_MAX_BYTES } from './common/vali
 export { IsPassword, Trim, NormalizeEmail } from './common/validators';
 export { ErrorResponseDto, ErrorDetailsDto, FieldErrorDto, SuccessResponseDto } from './common/error-response.dto';
 export { PageQueryDto, PageMetaDto } from './common/page.dto';
+export { ClientBaseDto } from './common/client-base.dto';
 export { SignupRequestDto, LoginRequestDto, TokenResponseDto, SignupResponseDto, MeResponseDto } from './auth/auth.dto';
 export { CreateClientRequestDto, AdminClientDto, ClientCreatedDto, AdminClientPageDto } from './admin/admin-clients.dto';
 export { AgentConfigDto, AgentIntervalsDto } from './agents/agent-config.dto';

@@ -2,6 +2,7 @@ import {
   AdminClientDto,
   AgentConfigDto,
   AgentSummaryDto,
+  ClientBaseDto,
   ClientInfoDto,
   InstanceDto,
   TokenResponseDto,
@@ -28,19 +29,25 @@ export function toTokenResponse(token: IssuedUserToken, role: UserRole): TokenRe
   };
 }
 
-export function toAdminClient(client: ClientEntity, agentCount: number): AdminClientDto {
+function toClientBase(client: ClientEntity): ClientBaseDto {
   return {
     id: client.id,
     name: client.name,
     email: client.email,
     plan: client.plan,
     is_active: client.isActive,
+    client_token_hint: displayHint(client.clientTokenHint),
+    created_at: client.createdAt.toISOString(),
+  };
+}
+
+export function toAdminClient(client: ClientEntity, agentCount: number): AdminClientDto {
+  return {
+    ...toClientBase(client),
     max_agents: client.maxAgents,
     max_instances: client.maxInstances,
     agent_count: agentCount,
     total_savings: client.totalSavings,
-    client_token_hint: displayHint(client.clientTokenHint),
-    created_at: client.createdAt.toISOString(),
   };
 }
 
@@ -49,12 +56,7 @@ export const toAdminClientRow = (row: ClientWithAgentCount): AdminClientDto => t
 export function toClientInfo(summary: ClientSummary): ClientInfoDto {
   const { client } = summary;
   return {
-    id: client.id,
-    name: client.name,
-    email: client.email,
-    plan: client.plan,
-    is_active: client.isActive,
-    client_token_hint: displayHint(client.clientTokenHint),
+    ...toClientBase(client),
     limits: { max_agents: client.maxAgents, max_instances: client.maxInstances },
     totals: {
       agents: summary.agents,
@@ -63,7 +65,6 @@ export function toClientInfo(summary: ClientSummary): ClientInfoDto {
       instances_terminated: summary.instancesInactive,
       total_savings: client.totalSavings,
     },
-    created_at: client.createdAt.toISOString(),
   };
 }
 

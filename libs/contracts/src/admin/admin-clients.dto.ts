@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageMetaDto } from '../common/page.dto';
+import { ClientBaseDto } from '../common/client-base.dto';
 import { PATTERNS } from '../common/validation-patterns';
 import { NormalizeEmail, Trim } from '../common/validators';
 
@@ -41,22 +42,7 @@ export class CreateClientRequestDto {
   max_instances?: number;
 }
 
-export class AdminClientDto {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
-
-  @ApiProperty()
-  name: string;
-
-  @ApiProperty({ type: String, nullable: true })
-  email: string | null;
-
-  @ApiProperty({ example: 'free' })
-  plan: string;
-
-  @ApiProperty()
-  is_active: boolean;
-
+export class AdminClientDto extends ClientBaseDto {
   @ApiProperty()
   max_agents: number;
 
@@ -68,12 +54,6 @@ export class AdminClientDto {
 
   @ApiProperty({ example: 1234.5678, description: 'Dollars saved so far' })
   total_savings: number;
-
-  @ApiProperty({ example: 'spc_…x7Qa', description: 'End of the client token, to tell tokens apart' })
-  client_token_hint: string;
-
-  @ApiProperty({ example: '2026-11-24T20:00:00.000Z' })
-  created_at: string;
 }
 
 export class ClientCreatedDto extends AdminClientDto {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { ClientBaseDto } from '../common/client-base.dto';
 import { PageMetaDto, PageQueryDto } from '../common/page.dto';
 
 export class ClientLimitsDto {
@@ -27,33 +28,12 @@ export class ClientTotalsDto {
   total_savings: number;
 }
 
-export class ClientInfoDto {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
-
-  @ApiProperty()
-  name: string;
-
-  @ApiProperty({ type: String, nullable: true })
-  email: string | null;
-
-  @ApiProperty({ example: 'free' })
-  plan: string;
-
-  @ApiProperty()
-  is_active: boolean;
-
-  @ApiProperty({ example: 'spc_…x7Qa' })
-  client_token_hint: string;
-
+export class ClientInfoDto extends ClientBaseDto {
   @ApiProperty({ type: ClientLimitsDto })
   limits: ClientLimitsDto;
 
   @ApiProperty({ type: ClientTotalsDto })
   totals: ClientTotalsDto;
-
-  @ApiProperty({ example: '2026-11-24T20:00:00.000Z' })
-  created_at: string;
 }
 
 export class AgentSummaryDto {

@@ -34,6 +34,17 @@ export interface HeartbeatResult {
 
 const COMPONENT = 'CORE-IDENTITY';
 
+/** Where the workload runs, as agents and instance records both store it. */
+function placementOf(input: AgentRegistration) {
+  return {
+    instanceType: input.instanceType,
+    region: input.region,
+    az: input.az,
+    currentMode: input.mode,
+    currentPoolId: poolIdOf(input.instanceType, input.az, input.mode),
+  };
+}
+
 /**
  * Agent identity (seed 000): the first registration of a logical agent id mints the agent;
  * later registrations, from the same or a new instance, keep its id and move the instance
@@ -83,11 +94,7 @@ export class AgentRegistry {
         hostname: input.hostname ?? agent.hostname,
         agentVersion: input.agentVersion ?? agent.agentVersion,
         instanceId: input.instanceId,
-        instanceType: input.instanceType,
-        region: input.region,
-        az: input.az,
-        currentMode: input.mode,
-        currentPoolId: poolIdOf(input.instanceType, input.az, input.mode),
+        ...placementOf(input),
         status: 'online' as AgentStatus,
         lastHeartbeatAt: now,
         updatedAt: now,
@@ -143,11 +150,7 @@ export class AgentRegistry {
       if (existing.agentId && existing.agentId !== agent.id) await this.takeFromOtherAgent(manager, existing, agent, now);
       Object.assign(existing, {
         agentId: agent.id,
-        instanceType: input.instanceType,
-        region: input.region,
-        az: input.az,
-        currentMode: input.mode,
-        currentPoolId: poolIdOf(input.instanceType, input.az, input.mode),
+        ...placementOf(input),
         isActive: true,
         replacedAt: null,
         updatedAt: now,
@@ -169,11 +172,7 @@ export class AgentRegistry {
       instanceId: input.instanceId,
       clientId: agent.clientId,
       agentId: agent.id,
-      instanceType: input.instanceType,
-      region: input.region,
-      az: input.az,
-      currentMode: input.mode,
-      currentPoolId: poolIdOf(input.instanceType, input.az, input.mode),
+      ...placementOf(input),
       spotPrice: null,
       ondemandPrice: null,
       isActive: true,
