@@ -29,6 +29,7 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper: {
     '^@spot/core$': '<rootDir>/libs/core/src',
+    '^@spot/catalog$': '<rootDir>/libs/catalog/src',
     '^@spot/persistence$': '<rootDir>/libs/persistence/src',
     '^@spot/identity$': '<rootDir>/libs/identity/src',
     '^@spot/contracts$': '<rootDir>/libs/contracts/src',
