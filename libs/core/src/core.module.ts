@@ -4,11 +4,12 @@ import { SpotConfig } from './config';
 import { CryptoIdGenerator, IdGenerator } from './ids';
 import { StructuredLogger } from './logging/structured-logger';
 import { InMemoryRateLimiter, RateLimiter } from './rate-limiter';
+import { CacheFactory, InMemoryCacheFactory } from './ttl-cache';
 
 export const SPOT_CONFIG = Symbol('SPOT_CONFIG');
 
 /**
- * Process-wide ports: configuration, clock, randomness, logger, rate limiter.
+ * Process-wide ports: configuration, clock, randomness, logger, rate limiter, caches.
  * Tests override Clock and IdGenerator; everything else derives from them.
  */
 @Global()
@@ -29,8 +30,9 @@ export class CoreModule {
           inject: [Clock],
         },
         { provide: RateLimiter, useFactory: (clock: Clock) => new InMemoryRateLimiter(clock), inject: [Clock] },
+        { provide: CacheFactory, useFactory: (clock: Clock) => new InMemoryCacheFactory(clock), inject: [Clock] },
       ],
-      exports: [SPOT_CONFIG, Clock, IdGenerator, StructuredLogger, RateLimiter],
+      exports: [SPOT_CONFIG, Clock, IdGenerator, StructuredLogger, RateLimiter, CacheFactory],
     };
   }
 }

@@ -13,4 +13,5 @@ export { formatTextLine, formatJsonLine } from './logging/log-format';
 export type { LogEvent, LogLevel } from './logging/log-format';
 export { RateLimiter, InMemoryRateLimiter } from './rate-limiter';
 export type { RateLimitDecision } from './rate-limiter';
+export { TtlCache, CacheFactory, InMemoryTtlCache, InMemoryCacheFactory } from './ttl-cache';
 export { CoreModule, SPOT_CONFIG } from './core.module';

@@ -1,4 +1,4 @@
-import { CryptoIdGenerator, formatJsonLine, formatTextLine, InMemoryRateLimiter, ManualClock, pageRequest, StructuredLogger, CorrelationContext } from '@spot/core';
+import { CorrelationContext, CryptoIdGenerator, formatJsonLine, formatTextLine, InMemoryCacheFactory, InMemoryRateLimiter, InMemoryTtlCache, ManualClock, pageRequest, StructuredLogger } from '@spot/core';
 
 describe('ids', () => {
   it('makes RFC 9562 UUIDv7 ids that sort by creation time', () => {
@@ -91,5 +91,51 @@ describe('pagination', () => {
   it('clamps limits and offsets', () => {
     expect(pageRequest()).toEqual({ limit: 50, offset: 0 });
     expect(pageRequest(1000, -5)).toEqual({ limit: 200, offset: 0 });
+  });
+});
+
+describe('TTL cache', () => {
+  it('expires entries by the injected clock', async () => {
+    const clock = new ManualClock();
+    const cache = new InMemoryTtlCache(clock, 10);
+    await cache.set('price:m5.large.eu-west-1a', 0.04, 60_000);
+    clock.advanceSeconds(59);
+    expect(await cache.get('price:m5.large.eu-west-1a')).toBe(0.04);
+    expect(await cache.ttl('price:m5.large.eu-west-1a')).toBe(1000);
+    clock.advanceSeconds(1);
+    expect(await cache.get('price:m5.large.eu-west-1a')).toBeUndefined();
+  });
+
+  it('evicts the least recently used entry when full', async () => {
+    const cache = new InMemoryTtlCache(new ManualClock(), 2);
+    await cache.set('a', 1, 60_000);
+    await cache.set('b', 2, 60_000);
+    await cache.get('a');
+    await cache.set('c', 3, 60_000);
+    expect(await cache.getMany(['a', 'b', 'c'])).toEqual(new Map([['a', 1], ['c', 3]]));
+  });
+
+  it('counts within a window that does not slide on increment, and lists keys by prefix', async () => {
+    const clock = new ManualClock();
+    const cache = new InMemoryTtlCache(clock, 100);
+    expect(await cache.increment('risk:count:p1', 1_800_000)).toBe(1);
+    clock.advanceSeconds(1000);
+    expect(await cache.increment('risk:count:p1', 1_800_000)).toBe(2);
+    await cache.set('risk:flag:p1', true, 1_800_000);
+    await cache.set('price:p1', 1, 1_800_000);
+    expect((await cache.keys('risk:')).sort()).toEqual(['risk:count:p1', 'risk:flag:p1']);
+    clock.advanceSeconds(800);
+    expect(await cache.keys('risk:count:')).toEqual([]);
+  });
+
+  it('keeps namespaces apart', async () => {
+    const factory = new InMemoryCacheFactory(new ManualClock());
+    const prices = factory.namespace('prices', { maxEntries: 1 });
+    const risk = factory.namespace('risk', { maxEntries: 10 });
+    await risk.set('flag', true, 1000);
+    await prices.set('x', 1, 1000);
+    await prices.set('y', 2, 1000);
+    expect(await risk.get('flag')).toBe(true);
+    expect(factory.namespace('prices', { maxEntries: 1 })).toBe(prices);
   });
 });
