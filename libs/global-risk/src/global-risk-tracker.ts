@@ -1,0 +1,93 @@
+import { CacheFactory, Clock, TtlCache } from '@spot/core';
+
+/** How long an interrupted pool stays off-limits for every client (seed 003 SVC-RISK-GLB). */
+export const RISK_FLAG_TTL_MS = 30 * 60_000;
+/** Interruptions are also counted over a longer window, as evidence for risk scores. */
+export const INTERRUPTION_COUNT_WINDOW_MS = 7 * 24 * 60 * 60_000;
+
+export interface PoolRiskFlag {
+  poolId: string;
+  region: string;
+  az: string;
+  instanceType: string;
+  /** Interruption signals seen while this flag was live. */
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** When the flag lapses unless another interruption renews it (ISO-8601). */
+  expiresAt: string;
+  lastSignal: string;
+}
+
+export interface PoolInterruption {
+  region: string;
+  az: string;
+  instanceType: string;
+  /** termination | interruption | rebalance-recommendation | termination-imminent … */
+  signal: string;
+}
+
+/**
+ * Shared intelligence across clients: an interruption in a pool flags it for 30 minutes for
+ * everybody, so no client is moved into capacity AWS is taking back right now. Kept behind the
+ * cache port (in-memory now, Redis when the API runs as several processes).
+ */
+export class GlobalRiskTracker {
+  private readonly flags: TtlCache;
+  private readonly counters: TtlCache;
+
+  constructor(
+    caches: CacheFactory,
+    private readonly clock: Clock,
+  ) {
+    this.flags = caches.namespace('global-risk:flags', { maxEntries: 100_000 });
+    this.counters = caches.namespace('global-risk:counts', { maxEntries: 100_000 });
+  }
+
+  /** Flags the pool (renewing the 30-minute window) and counts the interruption. */
+  async flagPool(event: PoolInterruption): Promise<PoolRiskFlag> {
+    const poolId = `${event.instanceType}.${event.az}`;
+    const now = this.clock.now();
+    const previous = await this.flags.get<PoolRiskFlag>(poolId);
+    const flag: PoolRiskFlag = {
+      poolId,
+      region: event.region,
+      az: event.az,
+      instanceType: event.instanceType,
+      count: (previous?.count ?? 0) + 1,
+      firstSeen: previous?.firstSeen ?? now.toISOString(),
+      lastSeen: now.toISOString(),
+      expiresAt: new Date(now.getTime() + RISK_FLAG_TTL_MS).toISOString(),
+      lastSignal: event.signal,
+    };
+    await this.flags.set(poolId, flag, RISK_FLAG_TTL_MS);
+    await this.counters.increment(poolId, INTERRUPTION_COUNT_WINDOW_MS);
+    return flag;
+  }
+
+  async isFlagged(poolId: string): Promise<boolean> {
+    return (await this.flags.get(poolId)) !== undefined;
+  }
+
+  /** The subset of `poolIds` that is flagged right now. */
+  async flaggedAmong(poolIds: string[]): Promise<Set<string>> {
+    const found = await this.flags.getMany<PoolRiskFlag>(poolIds);
+    return new Set(found.keys());
+  }
+
+  async flagOf(poolId: string): Promise<PoolRiskFlag | undefined> {
+    return this.flags.get<PoolRiskFlag>(poolId);
+  }
+
+  /** Every live flag, most recent first. */
+  async activeFlags(): Promise<PoolRiskFlag[]> {
+    const keys = await this.flags.keys();
+    const found = await this.flags.getMany<PoolRiskFlag>(keys);
+    return [...found.values()].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
+  }
+
+  /** Interruptions of the pool counted over the last 7 days (since the first of them). */
+  async recentInterruptions(poolId: string): Promise<number> {
+    return (await this.counters.get<number>(poolId)) ?? 0;
+  }
+}
