@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { InstanceCatalog } from '@spot/catalog';
 import { Clock } from '@spot/core';
+import { CandidatePools } from './candidate-pools';
 import { MarketPrices } from './market-prices';
 import { PoolDirectory } from './pool-directory';
 
@@ -12,7 +14,12 @@ import { PoolDirectory } from './pool-directory';
   providers: [
     { provide: PoolDirectory, inject: [DataSource, Clock], useFactory: (ds: DataSource, clock: Clock) => new PoolDirectory(ds, clock) },
     { provide: MarketPrices, inject: [DataSource], useFactory: (ds: DataSource) => new MarketPrices(ds) },
+    {
+      provide: CandidatePools,
+      inject: [InstanceCatalog, PoolDirectory, MarketPrices],
+      useFactory: (c: InstanceCatalog, p: PoolDirectory, m: MarketPrices) => new CandidatePools(c, p, m),
+    },
   ],
-  exports: [PoolDirectory, MarketPrices],
+  exports: [PoolDirectory, MarketPrices, CandidatePools],
 })
 export class DataValveModule {}

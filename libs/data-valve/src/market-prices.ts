@@ -1,4 +1,4 @@
-import { Between, DataSource } from 'typeorm';
+import { Between, DataSource, In } from 'typeorm';
 import { PriceDataSource, PricingSnapshotCleanEntity } from '@spot/persistence';
 
 /** One point of a pool's clean 5-minute series. */
@@ -50,4 +50,41 @@ export class MarketPrices {
     });
     return rows.map(toPoint);
   }
+
+  /**
+   * Mean, min, max and volatility (coefficient of variation) of each pool's clean prices since
+   * `since`; pools without points are absent.
+   */
+  async stats(poolIds: string[], since: Date, until: Date): Promise<Map<string, PoolPriceStats>> {
+    const found = new Map<string, PoolPriceStats>();
+    if (poolIds.length === 0) return found;
+    const rows = await this.dataSource.getRepository(PricingSnapshotCleanEntity).find({
+      select: { poolId: true, spotPrice: true },
+      where: { poolId: In(poolIds), bucketStart: Between(since, until) },
+    });
+    const byPool = new Map<string, number[]>();
+    for (const row of rows) {
+      const prices = byPool.get(row.poolId) ?? [];
+      prices.push(row.spotPrice);
+      byPool.set(row.poolId, prices);
+    }
+    for (const [poolId, prices] of byPool) found.set(poolId, priceStatsOf(prices));
+    return found;
+  }
+}
+
+export interface PoolPriceStats {
+  mean: number;
+  min: number;
+  max: number;
+  /** Standard deviation over mean (0 for a flat series). */
+  volatility: number;
+  samples: number;
+}
+
+export function priceStatsOf(prices: number[]): PoolPriceStats {
+  const samples = prices.length;
+  const mean = prices.reduce((a, b) => a + b, 0) / samples;
+  const variance = prices.reduce((a, b) => a + (b - mean) ** 2, 0) / samples;
+  return { mean, min: Math.min(...prices), max: Math.max(...prices), volatility: mean > 0 ? Math.sqrt(variance) / mean : 0, samples };
 }

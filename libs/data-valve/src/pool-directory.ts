@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Clock } from '@spot/core';
-import { insertRow, isUniqueViolation, SpotPoolEntity } from '@spot/persistence';
+import { SpotPoolEntity } from '@spot/persistence';
 
 export interface SpotPool {
   id: string;
@@ -30,14 +30,15 @@ export class PoolDirectory {
     const id = spotPoolId(instanceType, az);
     const pool = { id, instanceType, region, az };
     if (this.known.has(id)) return pool;
-    const existing = await manager.getRepository(SpotPoolEntity).findOneBy({ id });
-    if (!existing) {
-      try {
-        await insertRow(manager, SpotPoolEntity, { ...pool, poolName: `${instanceType} in ${az}`, createdAt: this.clock.now() });
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-    }
+    // INSERT IGNORE / INSERT OR IGNORE: a pool seen by two reports at once is created once.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(SpotPoolEntity)
+      .values({ ...pool, poolName: `${instanceType} in ${az}`, createdAt: this.clock.now() })
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
     this.known.add(id);
     return pool;
   }

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ManualClock } from '@spot/core';
-import { MarketPrices, PoolDirectory } from '@spot/data-valve';
+import { InstanceCatalog } from '@spot/catalog';
+import { CandidatePools, MarketPrices, PoolDirectory, priceStatsOf } from '@spot/data-valve';
 import { insertRow, PricingSnapshotCleanEntity } from '@spot/persistence';
 import { describeEachDatabase, openMigratedDataSource } from '@spot/testing';
 
@@ -51,5 +52,37 @@ describeEachDatabase('MarketPrices and PoolDirectory', (db) => {
     expect(latest.get('m5.large.us-east-1b')?.spotPrice).toBe(0.041);
     const series = await prices.series('m5.large.us-east-1a', new Date('2026-11-24T11:00:00Z'), new Date('2026-11-24T12:00:00Z'));
     expect(series.map((p) => p.spotPrice)).toEqual([0.031, 0.032]);
+  });
+
+  it('summarises prices per pool: mean, range and volatility', async () => {
+    const stats = await new MarketPrices(dataSource).stats(['m5.large.us-east-1a', 'm5.large.us-east-1b'], new Date('2026-11-24T11:00:00Z'), new Date('2026-11-24T12:00:00Z'));
+    expect(stats.get('m5.large.us-east-1a')).toMatchObject({ min: 0.031, max: 0.032, samples: 2 });
+    expect(stats.get('m5.large.us-east-1a')?.volatility).toBeCloseTo(0.0005 / 0.0315, 6);
+    expect(stats.get('m5.large.us-east-1b')?.volatility).toBe(0);
+  });
+
+  it('lists candidate pools of a workload: its type in other AZs and similar types, with latest prices', async () => {
+    const directory = new PoolDirectory(dataSource, clock);
+    await directory.ensure('m5.large', 'eu-west-1', 'eu-west-1a');
+    await directory.ensure('m5.large', 'eu-west-1', 'eu-west-1b');
+    await directory.ensure('m5a.large', 'eu-west-1', 'eu-west-1a');
+    await directory.ensure('m6g.large', 'eu-west-1', 'eu-west-1a'); // arm64: not a candidate for x86 m5
+    await directory.ensure('t3.large', 'eu-west-1', 'eu-west-1a'); // burstable: not for a non-burstable workload
+    await directory.ensure('m5.large', 'us-east-1', 'us-east-1c'); // another region
+    await insertRow(dataSource.manager, PricingSnapshotCleanEntity, [point('m5.large.eu-west-1b', '2026-11-24T11:55:00Z', 0.04)]);
+    const candidates = await new CandidatePools(InstanceCatalog.fromDirectory(), directory, new MarketPrices(dataSource)).forWorkload({ region: 'eu-west-1', instanceType: 'm5.large' });
+    expect(candidates.map((c) => [c.poolId, c.sameType])).toEqual([
+      ['m5.large.eu-west-1a', true],
+      ['m5.large.eu-west-1b', true],
+      ['m5a.large.eu-west-1a', false],
+    ]);
+    expect(candidates[1]).toMatchObject({ spotPrice: 0.04, onDemandPrice: 0.107, priceSource: 'primary', vcpu: 2, memoryGiB: 8 });
+    expect(candidates[0].spotPrice).toBeNull();
+  });
+});
+
+describe('priceStatsOf', () => {
+  it('is flat for one price', () => {
+    expect(priceStatsOf([0.05])).toEqual({ mean: 0.05, min: 0.05, max: 0.05, volatility: 0, samples: 1 });
   });
 });
