@@ -1,5 +1,6 @@
 import { Between, DataSource, In } from 'typeorm';
 import { PriceDataSource, PricingSnapshotCleanEntity } from '@spot/persistence';
+import { LatestPriceCache } from './latest-price-cache';
 
 /** One point of a pool's clean 5-minute series. */
 export interface PoolPricePoint {
@@ -25,12 +26,34 @@ const toPoint = (row: PricingSnapshotCleanEntity): PoolPricePoint => ({
  * Reads only pricing_snapshots_clean; the data-valve pipeline is what writes it.
  */
 export class MarketPrices {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Without a cache every call reads the database (tools, tests). */
+    private readonly cache: LatestPriceCache | null = null,
+  ) {}
 
-  /** The newest clean point of each pool (pools without data are absent from the map). */
+  /**
+   * The newest clean point of each pool (pools without data are absent from the map), through
+   * the 60 s latest-price cache.
+   */
   async latest(poolIds: string[]): Promise<Map<string, PoolPricePoint>> {
     const found = new Map<string, PoolPricePoint>();
-    if (poolIds.length === 0) return found;
+    const unique = [...new Set(poolIds)];
+    const cached = this.cache ? await this.cache.getMany(unique) : new Map<string, PoolPricePoint | null>();
+    for (const [id, point] of cached) if (point) found.set(id, point);
+    const missing = unique.filter((id) => !cached.has(id));
+    if (missing.length === 0) return found;
+    const fromDb = await this.latestFromDatabase(missing);
+    for (const id of missing) {
+      const point = fromDb.get(id) ?? null;
+      if (point) found.set(id, point);
+      await this.cache?.remember(id, point);
+    }
+    return found;
+  }
+
+  private async latestFromDatabase(poolIds: string[]): Promise<Map<string, PoolPricePoint>> {
+    const found = new Map<string, PoolPricePoint>();
     // The newest bucket per pool via a correlated subquery: one round trip, and no raw date parsing.
     const rows = await this.dataSource
       .getRepository(PricingSnapshotCleanEntity)
