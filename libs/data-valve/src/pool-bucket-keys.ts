@@ -9,7 +9,7 @@ export function byPoolAndBucket<T extends { poolId: string; bucketStart: Date }>
 }
 
 /**
- * `(pool_id = :p0 AND bucket_start IN (:...b0)) OR …`: exactly the given pairs, one group per
+ * `(pool_id = :p0 AND bucket_start IN (:b0_0, :b0_1)) OR …`: exactly the given pairs, one group per
  * pool, portable to both dialects (no row-value IN on every MariaDB/SQLite build).
  */
 export function poolBucketFilter(keys: Array<{ poolId: string; bucketStart: Date }>, alias = ''): { sql: string; params: Record<string, unknown> } {
@@ -23,8 +23,12 @@ export function poolBucketFilter(keys: Array<{ poolId: string; bucketStart: Date
   const params: Record<string, unknown> = {};
   const groups = [...byPool.entries()].map(([poolId, buckets], i) => {
     params[`p${i}`] = poolId;
-    params[`b${i}`] = buckets;
-    return `(${prefix}pool_id = :p${i} AND ${prefix}bucket_start IN (:...b${i}))`;
+    // One scalar parameter per time: the SQLite driver converts Date parameters, not Dates inside lists.
+    const names = buckets.map((b, j) => {
+      params[`b${i}_${j}`] = b;
+      return `:b${i}_${j}`;
+    });
+    return `(${prefix}pool_id = :p${i} AND ${prefix}bucket_start IN (${names.join(', ')}))`;
   });
   return { sql: groups.join(' OR '), params };
 }
