@@ -1,13 +1,17 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
+import { DataValveModule } from '@spot/data-valve';
 import { AccountService, IdentityModule } from '@spot/identity';
 import { PersistenceModule } from '@spot/persistence';
 import { UserJwtStrategy } from './auth/user-jwt.strategy';
 import { AdminClientsController } from './controllers/admin-clients.controller';
+import { AdminPricingController } from './controllers/admin-pricing.controller';
+import { AgentPricingController } from './controllers/agent-pricing.controller';
 import { AgentsController } from './controllers/agents.controller';
 import { AuthController } from './controllers/auth.controller';
 import { ClientController } from './controllers/client.controller';
+import { ClientPricingController } from './controllers/client-pricing.controller';
 import { HealthController } from './controllers/health.controller';
 import { RateLimitGuard } from './http/rate-limit.guard';
 
@@ -34,8 +38,8 @@ export class ApiModule {
   static forRoot(config: SpotConfig, logger?: StructuredLogger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, { component: 'CORE-API', logger }), PersistenceModule.forRoot(), IdentityModule, PassportModule],
-      controllers: [HealthController, AuthController, AdminClientsController, AgentsController, ClientController],
+      imports: [CoreModule.forRoot(config, { component: 'CORE-API', logger }), PersistenceModule.forRoot(), IdentityModule, DataValveModule, PassportModule],
+      controllers: [HealthController, AuthController, AdminClientsController, AdminPricingController, AgentsController, AgentPricingController, ClientController, ClientPricingController],
       providers: [UserJwtStrategy, RateLimitGuard, { provide: SuperAdminBootstrap, inject: [AccountService, StructuredLogger, SPOT_CONFIG], useFactory: (a: AccountService, l: StructuredLogger, c: SpotConfig) => new SuperAdminBootstrap(a, l, c) }],
     };
   }

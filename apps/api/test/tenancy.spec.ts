@@ -17,11 +17,18 @@ const ROUTES: Record<string, Access> = {
   'GET /api/admin/clients': 'super_admin',
   'POST /api/agents/register': 'client_token',
   'POST /api/agents/{id}/heartbeat': 'agent',
+  'POST /api/agents/{id}/pricing-report': 'agent',
+  'GET /api/admin/data-quality': 'super_admin',
+  'POST /api/admin/pricing/gap-fill': 'super_admin',
   'GET /api/agents/{id}/config': 'agent',
   'GET /api/client/{id}': 'client_scope',
   'GET /api/client/{id}/agents': 'client_scope',
   'GET /api/client/{id}/instances': 'client_scope',
   'POST /api/client/{id}/client-token': 'client_scope',
+  'GET /api/client/{id}/pools/{poolId}/price-history': 'client_scope',
+  'GET /api/client/{id}/instances/{instanceId}/price-history': 'client_scope',
+  'GET /api/client/{id}/instances/{instanceId}/pricing': 'client_scope',
+  'GET /api/client/{id}/data-quality': 'client_scope',
 };
 
 interface Tenant {
@@ -30,6 +37,8 @@ interface Tenant {
   clientToken: string;
   agentId: string;
   agentToken: string;
+  /** The record id of the tenant's instance, for routes under instances/{instanceId}. */
+  instanceId: string;
 }
 
 describeEachDatabase('tenancy on every route', (db) => {
@@ -41,7 +50,8 @@ describeEachDatabase('tenancy on every route', (db) => {
   const tenant = async (actor: ApiActor, name: string): Promise<Tenant> => {
     const signup = await actor.signup(name, `${name.toLowerCase()}@tenancy.test`);
     const agent = await actor.register(signup.clientToken, { logical_agent_id: `${name}-agent` });
-    return { ...signup, agentId: agent.agentId, agentToken: agent.agentToken };
+    const instances = (await api.http().get(`/api/client/${signup.clientId}/instances`).set(bearer(signup.userToken)).expect(200)).body.items;
+    return { ...signup, agentId: agent.agentId, agentToken: agent.agentToken, instanceId: instances[0].id };
   };
 
   beforeAll(async () => {
@@ -50,14 +60,20 @@ describeEachDatabase('tenancy on every route', (db) => {
     admin = await actor.adminToken();
     a = await tenant(actor, 'Alpha');
     b = await tenant(actor, 'Bravo');
+    // A known pool, so pool routes can answer 200 to those allowed.
+    await api.http().post(`/api/agents/${a.agentId}/pricing-report`).set(bearer(a.agentToken))
+      .send({ observations: [{ instance_type: 'm5.large', az: 'eu-west-1a', spot_price: 0.04, observed_at: '2026-11-24T11:55:00Z' }] })
+      .expect(200);
   });
 
   afterAll(async () => api?.close());
 
   const call = (route: string, id: string, token?: string) => {
     const [method, template] = route.split(' ');
-    const path = template.replace('{id}', id);
-    const req = method === 'GET' ? api.http().get(path) : api.http().post(path).send({});
+    // Ids below the client are Alpha's own: Bravo must not reach them through Alpha's client id either.
+    const path = template.replace('{id}', id).replace('{instanceId}', a.instanceId).replace('{poolId}', 'm5.large.eu-west-1a');
+    const body = route.endsWith('/pricing-report') ? { observations: [{ instance_type: 'm5.large', az: 'eu-west-1a', spot_price: 0.04, observed_at: '2026-11-24T11:55:00Z' }] } : {};
+    const req = method === 'GET' ? api.http().get(path) : api.http().post(path).send(body);
     return token ? req.set(bearer(token)) : req;
   };
 

@@ -28,3 +28,21 @@ export {
 } from './client/client-views.dto';
 export { ClientTokenRotatedDto } from './client/client-token.dto';
 export { HealthResponseDto, HealthComponentsDto, DatabaseHealthDto } from './health.dto';
+export { PriceObservationDto, PricingReportRequestDto, PricingReportResponseDto, RejectedObservationDto } from './pricing/pricing-report.dto';
+export {
+  PRICE_SOURCES,
+  PriceHistoryQueryDto,
+  PricePointDto,
+  PoolPriceHistoryDto,
+  CandidatePoolHistoryDto,
+  InstancePriceHistoryDto,
+  SwitchOptionDto,
+  InstancePricingDto,
+  DataQualityQueryDto,
+  DataQualityDayDto,
+  DataQualityDto,
+  GapFillRequestDto,
+  FilledGapDto,
+  SkippedGapDto,
+  GapFillResultDto,
+} from './pricing/price-views.dto';

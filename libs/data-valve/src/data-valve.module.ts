@@ -13,8 +13,9 @@ import { PriceAggregator } from './price-aggregator';
 import { PriceIngest } from './price-ingest';
 import { PriceRetention } from './price-retention';
 import { PriceTraceImporter } from './price-trace-importer';
+import { PriceViews } from './price-views';
 
-const PROVIDED = [PoolDirectory, LatestPriceCache, MarketPrices, CandidatePools, PriceIngest, GapFiller, PriceAggregator, PriceRetention, DataQuality, PriceTraceImporter];
+const PROVIDED = [PoolDirectory, LatestPriceCache, MarketPrices, CandidatePools, PriceIngest, GapFiller, PriceAggregator, PriceRetention, DataQuality, PriceTraceImporter, PriceViews];
 
 /**
  * The price-data pipeline. Owns spot_pools, pricing_submissions_raw, pricing_snapshots_clean,
@@ -49,6 +50,11 @@ const PROVIDED = [PoolDirectory, LatestPriceCache, MarketPrices, CandidatePools,
       useFactory: (ds: DataSource, a: PriceAggregator, e: SystemEventLog, clock: Clock) => new PriceRetention(ds, a, e, clock),
     },
     { provide: DataQuality, inject: [DataSource, Clock], useFactory: (ds: DataSource, clock: Clock) => new DataQuality(ds, clock) },
+    {
+      provide: PriceViews,
+      inject: [InstanceCatalog, PoolDirectory, MarketPrices, CandidatePools, Clock],
+      useFactory: (c: InstanceCatalog, p: PoolDirectory, m: MarketPrices, cp: CandidatePools, clock: Clock) => new PriceViews(c, p, m, cp, clock),
+    },
     { provide: PriceTraceImporter, inject: [PriceIngest], useFactory: (ingest: PriceIngest) => new PriceTraceImporter(ingest) },
   ],
   exports: PROVIDED,

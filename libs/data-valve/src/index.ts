@@ -21,4 +21,6 @@ export type { PriceChange, SampledObservation } from './price-trace';
 export { PriceTraceImporter, IMPORT_REPORTER } from './price-trace-importer';
 export type { TraceImportOptions, TraceImportResult } from './price-trace-importer';
 export { BUCKET_MS, bucketStartOf, hourStartOf, CONFIDENCE, RETENTION } from './price-buckets';
+export { PriceViews } from './price-views';
+export type { PoolHistory, CandidateHistory, InstancePlacement, SwitchOption, SwitchingPanel } from './price-views';
 export { DataValveModule } from './data-valve.module';

@@ -284,6 +284,13 @@ export class AgentRegistry {
     return agent;
   }
 
+  /** One of the client's instances by its record id; another client's instance is not found. */
+  async getInstance(clientId: string, id: string): Promise<InstanceEntity> {
+    const instance = await this.instances.findById(id);
+    if (!instance || instance.clientId !== clientId) throw DomainError.notFound('instance', id);
+    return instance;
+  }
+
   listAgents(clientId: string, status: AgentStatus | undefined, page: PageRequest): Promise<Page<AgentEntity>> {
     return this.agents.pageForClient(clientId, status, page);
   }

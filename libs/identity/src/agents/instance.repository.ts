@@ -11,6 +11,10 @@ export class InstanceRepository {
     return manager.getRepository(InstanceEntity);
   }
 
+  findById(id: string): Promise<InstanceEntity | null> {
+    return this.repo().findOneBy({ id });
+  }
+
   findByInstanceId(clientId: string, instanceId: string, manager?: EntityManager): Promise<InstanceEntity | null> {
     return this.repo(manager).findOneBy({ clientId, instanceId });
   }
