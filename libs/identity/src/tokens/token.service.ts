@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Clock, DomainError, IdGenerator } from '@spot/core';
 import { AgentEntity, UserEntity, UserRole } from '@spot/persistence';
@@ -46,7 +46,11 @@ const unauthenticated = (message = 'Missing or invalid credentials') => DomainEr
  * pass for the other. Expiry is judged by the injected clock.
  */
 export class TokenService {
-  private readonly agentKey: string;
+  /**
+   * A KeyObject rather than a string: given a string, jsonwebtoken first tries it as a public key
+   * and throws, on every verification of the agents' hot path (pricing reports, heartbeats).
+   */
+  private readonly agentKey: KeyObject;
 
   constructor(
     private readonly settings: TokenSettings,
@@ -54,7 +58,7 @@ export class TokenService {
     private readonly ids: IdGenerator,
     private readonly revoked: RevokedTokenRepository,
   ) {
-    this.agentKey = createHmac('sha256', settings.jwtSecret).update('spot-agent-token-v1').digest('hex');
+    this.agentKey = createSecretKey(Buffer.from(createHmac('sha256', settings.jwtSecret).update('spot-agent-token-v1').digest('hex')));
   }
 
   /** What passport-jwt needs to check a user JWT's signature (expiry is checked here, by the clock). */
