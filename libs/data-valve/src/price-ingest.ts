@@ -9,6 +9,7 @@ import {
   ReporterRole,
   TransactionRunner,
   insertRow,
+  isUniqueViolation,
 } from '@spot/persistence';
 import { LatestPriceCache } from './latest-price-cache';
 import { BUCKET_MS, bucketStartOf, CONFIDENCE, RETENTION } from './price-buckets';
@@ -119,7 +120,7 @@ export class PriceIngest {
     const seenPools = new Map(valid.map((o) => [o.poolId, o]));
     for (const o of seenPools.values()) await this.pools.ensure(o.instanceType, report.region, o.az);
 
-    const outcome = await this.tx.run(async (manager) => {
+    const outcome = await this.storeOnce(async (manager) => {
       const known = await this.existingKeys(manager, valid.map((o) => o.dedupKey));
       const fresh: ValidObservation[] = [];
       for (const o of valid) {
@@ -161,6 +162,20 @@ export class PriceIngest {
       rejected,
       bucketsWritten: outcome.written.length,
     };
+  }
+
+  /**
+   * The same report retried while the first attempt is still in flight can pass the dedup read
+   * in both; the unique dedup key stops the second insert, and running it again makes it a
+   * plain duplicate.
+   */
+  private async storeOnce<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.tx.run(work);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return this.tx.run(work);
+    }
   }
 
   private validate(report: PriceReport, now: Date, maxAgeMs: number): { valid: ValidObservation[]; rejected: RejectedObservation[] } {

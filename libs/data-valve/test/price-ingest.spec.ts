@@ -85,6 +85,14 @@ describeEachDatabase('PriceIngest: validation, raw trail, dedup and the clean se
     expect(doubled).toMatchObject({ accepted: 2, stored: 1, duplicates: 1 });
   });
 
+  it('stores a report once when its retry arrives while the first attempt is still running', async () => {
+    const body = report([obs('eu-west-1a', 0.0371, '2026-11-24T11:21:00Z', 'c5.large'), obs('eu-west-1b', 0.0372, '2026-11-24T11:21:00Z', 'c5.large')], { agentId: 'agent-retry' });
+    const results = await Promise.all([valve.ingest.ingest(body), valve.ingest.ingest(body), valve.ingest.ingest(body)]);
+    expect(results.map((r) => r.stored).sort()).toEqual([0, 0, 2]);
+    expect(results.map((r) => r.duplicates).sort()).toEqual([0, 2, 2]);
+    expect(await dataSource.getRepository(PricingSubmissionRawEntity).countBy({ agentId: 'agent-retry' })).toBe(2);
+  });
+
   it('many agents reporting the same market price write the bucket once', async () => {
     const at = '2026-11-24T11:31:00Z';
     const first = await valve.ingest.ingest(report([obs('eu-west-1a', 0.041, at, 'c5.large')], { agentId: 'agent-a' }));
