@@ -1,2 +1,3 @@
 export * from './databases';
 export * from './api-app';
+export * from './fixtures';
