@@ -58,6 +58,10 @@ export class AgentDecisionHistoryEntity {
   @JsonColumn({ nullable: true })
   reasons: string[] | null;
 
+  /** The v1.0 contract input the engine decided from. */
+  @JsonColumn({ nullable: true })
+  inputs: Record<string, unknown> | null;
+
   /** The chosen engine failed or broke the contract; the rule-based engine answered. */
   @BoolColumn({ default: false })
   fallbackUsed: boolean;
