@@ -1,6 +1,25 @@
-import { ContractEnforcer, DecisionEngine, DecisionInput, DecisionOutput, RuleBasedEngine } from '@spot/decisions';
+import { CandidateFeatures, ContractEnforcer, DecisionEngine, DecisionInput, DecisionOutput, RuleBasedEngine } from '@spot/decisions';
 
 const NOW = '2026-11-24T12:00:00.000Z';
+
+const candidate = (poolId: string, spotPrice: number, flagged: boolean): CandidateFeatures => ({
+  pool_id: poolId,
+  instance_type: 'm5.large',
+  availability_zone: poolId.slice(poolId.lastIndexOf('.') + 1),
+  same_type: true,
+  vcpu: 2,
+  memory_gib: 8,
+  spot_price: spotPrice,
+  price_at: NOW,
+  price_confidence: 1,
+  on_demand_price: 0.107,
+  advisor_bucket: 0,
+  advisor_interruption_rate: 0.025,
+  volatility: 0,
+  price_samples: 12,
+  interruptions_7d: 0,
+  flagged,
+});
 
 const input = (): DecisionInput => ({
   contract_version: 'v1.0',
@@ -17,44 +36,7 @@ const input = (): DecisionInput => ({
     current_price_per_h: 0.107,
     on_demand_price_per_h: 0.107,
   },
-  candidates: [
-    {
-      pool_id: 'm5.large.eu-west-1b',
-      instance_type: 'm5.large',
-      availability_zone: 'eu-west-1b',
-      same_type: true,
-      vcpu: 2,
-      memory_gib: 8,
-      spot_price: 0.03,
-      price_at: NOW,
-      price_confidence: 1,
-      on_demand_price: 0.107,
-      advisor_bucket: 0,
-      advisor_interruption_rate: 0.025,
-      volatility: 0,
-      price_samples: 12,
-      interruptions_7d: 0,
-      flagged: false,
-    },
-    {
-      pool_id: 'm5.large.eu-west-1c',
-      instance_type: 'm5.large',
-      availability_zone: 'eu-west-1c',
-      same_type: true,
-      vcpu: 2,
-      memory_gib: 8,
-      spot_price: 0.01,
-      price_at: NOW,
-      price_confidence: 1,
-      on_demand_price: 0.107,
-      advisor_bucket: 0,
-      advisor_interruption_rate: 0.025,
-      volatility: 0,
-      price_samples: 12,
-      interruptions_7d: 0,
-      flagged: true,
-    },
-  ],
+  candidates: [candidate('m5.large.eu-west-1b', 0.03, false), candidate('m5.large.eu-west-1c', 0.01, true)],
   last_switch_at: null,
   now: NOW,
 });
