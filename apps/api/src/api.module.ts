@@ -3,11 +3,18 @@ import { PassportModule } from '@nestjs/passport';
 import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { AccountService, IdentityModule } from '@spot/identity';
 import { PersistenceModule } from '@spot/persistence';
+import { CatalogModule } from '@spot/catalog';
+import { DecisionsModule } from '@spot/decisions';
+import { GlobalRiskModule } from '@spot/global-risk';
 import { UserJwtStrategy } from './auth/user-jwt.strategy';
 import { AdminClientsController } from './controllers/admin-clients.controller';
+import { AgentCommandsController } from './controllers/agent-commands.controller';
+import { AgentDecisionsController } from './controllers/agent-decisions.controller';
 import { AgentsController } from './controllers/agents.controller';
 import { AuthController } from './controllers/auth.controller';
 import { ClientController } from './controllers/client.controller';
+import { ClientDecisionsController } from './controllers/client-decisions.controller';
+import { ClientInstancesController } from './controllers/client-instances.controller';
 import { HealthController } from './controllers/health.controller';
 import { RateLimitGuard } from './http/rate-limit.guard';
 
@@ -34,8 +41,26 @@ export class ApiModule {
   static forRoot(config: SpotConfig, logger?: StructuredLogger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, { component: 'CORE-API', logger }), PersistenceModule.forRoot(), IdentityModule, PassportModule],
-      controllers: [HealthController, AuthController, AdminClientsController, AgentsController, ClientController],
+      imports: [
+        CoreModule.forRoot(config, { component: 'CORE-API', logger }),
+        PersistenceModule.forRoot(),
+        CatalogModule,
+        GlobalRiskModule,
+        IdentityModule,
+        DecisionsModule,
+        PassportModule,
+      ],
+      controllers: [
+        HealthController,
+        AuthController,
+        AdminClientsController,
+        AgentsController,
+        AgentCommandsController,
+        AgentDecisionsController,
+        ClientController,
+        ClientDecisionsController,
+        ClientInstancesController,
+      ],
       providers: [UserJwtStrategy, RateLimitGuard, { provide: SuperAdminBootstrap, inject: [AccountService, StructuredLogger, SPOT_CONFIG], useFactory: (a: AccountService, l: StructuredLogger, c: SpotConfig) => new SuperAdminBootstrap(a, l, c) }],
     };
   }

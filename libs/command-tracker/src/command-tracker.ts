@@ -277,6 +277,12 @@ export class CommandTracker {
     return row ? strip(row) : null;
   }
 
+  /** Ids of the commands that `commandId` replaced. */
+  async supersededBy(commandId: string): Promise<string[]> {
+    const rows = await this.repo().find({ select: { id: true }, where: { supersededBy: commandId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map((r) => r.id);
+  }
+
   /** Commands of an agent that are waiting or running, highest priority first. */
   async openFor(agentId: string): Promise<CommandRecord[]> {
     const rows = await this.repo().find({ where: { agentId, status: In(['pending', 'executing']) }, order: { priority: 'DESC', createdAt: 'ASC', id: 'ASC' } });

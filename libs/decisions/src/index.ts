@@ -9,3 +9,12 @@ export { RuleBasedEngine, DEFAULT_RULE_POLICY, ADVISOR_BUCKET_RISK, poolRisk } f
 export type { RulePolicy, PoolRisk } from './engine/rule-based-engine';
 export { ContractEnforcer, DEFAULT_ENGINE_TIMEOUT_MS } from './engine/contract-enforcer';
 export type { EnforcedDecision } from './engine/contract-enforcer';
+export { PoolInterruptionHistory, GlobalRiskInterruptionHistory } from './inputs/pool-interruption-history';
+export { DecisionInputs } from './inputs/decision-inputs';
+export { DecisionService } from './decision-service';
+export type { DecisionRecord, DecisionOutcome, DecisionResult, AgentLatestDecision } from './decision-service';
+export { DecisionLoop } from './loop/decision-loop';
+export type { DecisionLoopSummary } from './loop/decision-loop';
+export { SwitchHistory } from './switches/switch-history';
+export { ManualSwitchService } from './switches/manual-switch';
+export type { ForceSwitch } from './switches/manual-switch';

@@ -1,4 +1,5 @@
 import { CatalogModule } from '@spot/catalog';
+import { GlobalRiskModule } from '@spot/global-risk';
 import { DomainError } from '@spot/core';
 import { DecisionsModule, SavingsLedger, SwitchRecorder } from '@spot/decisions';
 import { AgentEntity, ClientEntity, InstanceEntity, SavingsSnapshotEntity, SwitchEntity, SystemEventEntity } from '@spot/persistence';
@@ -11,7 +12,7 @@ describeEachDatabase('SwitchRecorder and SavingsLedger', (db) => {
   let recorder: SwitchRecorder;
 
   beforeAll(async () => {
-    ctx = await startLibContext(db(), [CatalogModule, DecisionsModule]);
+    ctx = await startLibContext(db(), [CatalogModule, GlobalRiskModule, DecisionsModule]);
     recorder = ctx.app.get(SwitchRecorder);
   });
   afterAll(async () => ctx?.close());

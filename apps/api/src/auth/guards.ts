@@ -51,11 +51,11 @@ export class ClientTokenGuard implements CanActivate {
 }
 
 /**
- * Routes under /api/client/:id: the client's own users, its client token, or a super-admin.
- * Anyone else is told the client does not exist.
+ * A client's own people or integrations: its users (JWT), its client token, or a super-admin.
+ * Routes behind it check that what they touch belongs to the caller's client.
  */
 @Injectable()
-export class ClientScopeGuard extends UserAuthGuard {
+export class ClientPrincipalGuard extends UserAuthGuard {
   constructor(private readonly clients: ClientService) {
     super();
   }
@@ -69,6 +69,19 @@ export class ClientScopeGuard extends UserAuthGuard {
     } else {
       await super.canActivate(context);
     }
+    return true;
+  }
+}
+
+/**
+ * Routes under /api/client/:id: the client's own users, its client token, or a super-admin.
+ * Anyone else is told the client does not exist.
+ */
+@Injectable()
+export class ClientScopeGuard extends ClientPrincipalGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const clientId = String(request.params.id);
     if (!canAccessClient(principalOf(request), clientId)) throw DomainError.notFound('client', clientId);
     return true;

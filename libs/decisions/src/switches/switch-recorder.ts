@@ -105,8 +105,12 @@ export class SwitchRecorder {
     const oldInstanceId = input.oldInstanceId ?? agent.instanceId;
     const oldInstance = oldInstanceId ? await this.registry.findInstance(agent.clientId, oldInstanceId, manager) : null;
     const oldMode = oldInstance?.currentMode ?? agent.currentMode;
-    const oldPrice = input.oldPrice ?? (oldInstance ? (oldMode === 'spot' ? oldInstance.spotPrice : oldInstance.ondemandPrice) : null);
+    const oldType = oldInstance?.instanceType ?? agent.instanceType;
+    const oldOnDemand = oldInstance?.ondemandPrice ?? (oldType ? (this.catalog.onDemandPrice(region, oldType) ?? null) : null);
+    const oldPrice = input.oldPrice ?? (oldMode === 'spot' ? (oldInstance?.spotPrice ?? null) : oldMode === 'on-demand' ? oldOnDemand : null);
     const onDemandPrice = input.onDemandPrice ?? this.catalog.onDemandPrice(region, instanceType) ?? null;
+    // Savings before and after are measured against what the workload cost on-demand where it was.
+    const baseline = oldOnDemand ?? onDemandPrice;
     const newPrice = input.price ?? (input.mode === 'on-demand' ? onDemandPrice : null);
     const now = this.clock.now();
 
@@ -119,7 +123,7 @@ export class SwitchRecorder {
       );
     }
 
-    const impact = oldPrice !== null && newPrice !== null && onDemandPrice !== null ? switchImpact({ oldPricePerHour: oldPrice, newPricePerHour: newPrice, onDemandPricePerHour: onDemandPrice }) : null;
+    const impact = oldPrice !== null && newPrice !== null && baseline !== null ? switchImpact({ oldPricePerHour: oldPrice, newPricePerHour: newPrice, onDemandPricePerHour: baseline }) : null;
     const row: SwitchEntity = {
       id: this.ids.uuid(),
       clientId: agent.clientId,

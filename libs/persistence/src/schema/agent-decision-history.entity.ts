@@ -55,6 +55,10 @@ export class AgentDecisionHistoryEntity {
   @PriceColumn({ nullable: true })
   expectedSavingsPerHour: number | null;
 
+  /** Interruption risk (0–1) of the recommended target. */
+  @RatioColumn(5, 4, { nullable: true })
+  targetRisk: number | null;
+
   @JsonColumn({ nullable: true })
   reasons: string[] | null;
 
