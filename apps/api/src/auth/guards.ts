@@ -88,6 +88,30 @@ export class ClientScopeGuard extends ClientPrincipalGuard {
   }
 }
 
+/**
+ * Routes under /api/client/instances/:id (the instance record's id): the instance's client's
+ * users, its client token, or a super-admin; anyone else is told the instance does not exist.
+ * Checked before the body is validated, so a stranger learns nothing from a 400 either.
+ */
+@Injectable()
+export class InstanceScopeGuard extends ClientPrincipalGuard {
+  constructor(
+    clients: ClientService,
+    private readonly registry: AgentRegistry,
+  ) {
+    super(clients);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const id = String(request.params.id);
+    const instance = await this.registry.findInstanceRecord(id);
+    if (!instance || !canAccessClient(principalOf(request), instance.clientId)) throw DomainError.notFound('instance', id);
+    return true;
+  }
+}
+
 /** Routes under /api/agents/:id: that agent's own token only. */
 @Injectable()
 export class AgentAuthGuard implements CanActivate {

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { ForceSwitchRequestDto, ForceSwitchResponseDto } from '@spot/contracts';
 import { DomainError } from '@spot/core';
 import { ManualSwitchService } from '@spot/decisions';
-import { AgentRegistry, canAccessClient, Principal } from '@spot/identity';
-import { ClientPrincipalGuard } from '../auth/guards';
+import { AgentRegistry, Principal } from '@spot/identity';
+import { InstanceScopeGuard } from '../auth/guards';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { toCommand } from '../presenters/decisions.presenters';
 import { ApiStandardErrors, SECURITY } from './api-docs';
@@ -13,7 +13,7 @@ import { ApiStandardErrors, SECURITY } from './api-docs';
 @ApiTags('client')
 @ApiBearerAuth(SECURITY.user)
 @ApiBearerAuth(SECURITY.client)
-@UseGuards(ClientPrincipalGuard)
+@UseGuards(InstanceScopeGuard)
 @Controller('api/client/instances')
 export class ClientInstancesController {
   constructor(
@@ -30,7 +30,7 @@ export class ClientInstancesController {
   @ApiStandardErrors('not_found', 'conflict')
   async forceSwitch(@Param('id') id: string, @Body() body: ForceSwitchRequestDto, @CurrentPrincipal() principal: Principal): Promise<ForceSwitchResponseDto> {
     const instance = await this.registry.findInstanceRecord(id);
-    if (!instance || !canAccessClient(principal, instance.clientId)) throw DomainError.notFound('instance', id);
+    if (!instance) throw DomainError.notFound('instance', id); // InstanceScopeGuard has checked it is the caller's
     const requestedBy = principal.kind === 'user' ? principal.email : 'client-token';
     const { command, superseded } = await this.manualSwitches.forceSwitch(instance, { target: body.target, poolId: body.pool_id, requestedBy });
     return { command: toCommand(command), superseded };

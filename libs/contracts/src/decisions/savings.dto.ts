@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageMetaDto } from '../common/page.dto';
 
-export class SavingsDayDto {
+export class SavingsTodayDto {
   @ApiProperty({ example: '2026-11-24', description: 'UTC day' })
   date: string;
 
@@ -16,7 +16,9 @@ export class SavingsDayDto {
 
   @ApiProperty()
   savings_percent: number;
+}
 
+export class SavingsDayDto extends SavingsTodayDto {
   @ApiProperty({ description: 'Instance hours with known prices' })
   instance_hours: number;
 
@@ -25,23 +27,6 @@ export class SavingsDayDto {
 
   @ApiProperty()
   interruption_count: number;
-}
-
-export class SavingsTodayDto {
-  @ApiProperty({ example: '2026-11-25' })
-  date: string;
-
-  @ApiProperty()
-  on_demand_cost: number;
-
-  @ApiProperty()
-  actual_cost: number;
-
-  @ApiProperty()
-  savings: number;
-
-  @ApiProperty()
-  savings_percent: number;
 }
 
 export class SavingsDayPageDto extends PageMetaDto {
