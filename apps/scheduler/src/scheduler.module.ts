@@ -1,12 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CoreModule, SpotConfig, StructuredLogger } from '@spot/core';
+import { CatalogModule } from '@spot/catalog';
+import { DecisionsModule } from '@spot/decisions';
+import { GlobalRiskModule } from '@spot/global-risk';
 import { IdentityModule } from '@spot/identity';
 import { PersistenceModule } from '@spot/persistence';
 import { JobRunner } from './job-runner';
+import { CommandExpiryJob } from './jobs/command-expiry.job';
+import { DecisionLoopJob } from './jobs/decision-loop.job';
 import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
+import { SavingsSnapshotJob } from './jobs/savings-snapshot.job';
 
-export const SCHEDULED_JOBS = [RevokedTokenPurgeJob];
+export const SCHEDULED_JOBS = [RevokedTokenPurgeJob, DecisionLoopJob, CommandExpiryJob, SavingsSnapshotJob];
 
 @Module({})
 export class SchedulerModule {
@@ -17,7 +23,10 @@ export class SchedulerModule {
       imports: [
         CoreModule.forRoot(config, { component: 'WORK-SCHED', logger }),
         PersistenceModule.forRoot(),
+        CatalogModule,
+        GlobalRiskModule,
         IdentityModule,
+        DecisionsModule,
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],
       providers: [JobRunner, ...SCHEDULED_JOBS],
