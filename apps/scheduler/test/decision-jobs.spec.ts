@@ -41,8 +41,14 @@ describeEachDatabase('decision, command-expiry and savings jobs', (db) => {
     expect(await commands.countBy({ agentId: auto.agent.id, status: 'pending', origin: 'automatic' })).toBe(1);
     expect(await commands.countBy({ agentId: manual.agent.id })).toBe(0);
 
+    // The next pass five minutes later recommends the same move: the queued command stands.
+    clock.advanceSeconds(300);
+    await putSpotPrices(dataSource, clock, [{ instanceType: 'm5.large', az: 'eu-west-1b', price: 0.03 }]);
+    expect((await app.get(DecisionLoopJob).run()).status).toBe('completed');
+    expect(await commands.countBy({ agentId: auto.agent.id })).toBe(1);
+
     // Nobody claims it: ten minutes later it is stale.
-    clock.advanceSeconds(601);
+    clock.advanceSeconds(301);
     expect(await app.get(CommandExpiryJob).run()).toEqual({ status: 'completed', summary: 'expired 1 stale command' });
     expect(await commands.countBy({ agentId: auto.agent.id, status: 'expired' })).toBe(1);
   });

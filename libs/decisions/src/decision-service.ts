@@ -77,6 +77,9 @@ export class DecisionService {
       } else if (!agent.autoSwitchEnabled) {
         outcome = 'recommendation-only';
         note = 'auto-switch is off: the recommendation is shown, a person decides (force-switch)';
+      } else if ((command = await this.queuedSameSwitch(agent.id, recommendation.target, recommendation.pool_id))) {
+        outcome = 'command-issued';
+        note = 'the same automatic switch is already queued for the agent';
       } else {
         try {
           command = await this.commands.issue(
@@ -182,6 +185,14 @@ export class DecisionService {
       for (const row of rows) if (!latest.has(row.agentId)) latest.set(row.agentId, strip(row));
     }
     return { ...agents, items: agents.items.map((agent) => ({ agent, decision: latest.get(agent.id) ?? null })) };
+  }
+
+  /** A pending automatic switch to the same target: re-deciding every 5 minutes should not churn the queue. */
+  private async queuedSameSwitch(agentId: string, target: string, poolId: string | null): Promise<CommandRecord | null> {
+    const open = await this.commands.openFor(agentId);
+    return (
+      open.find((c) => c.status === 'pending' && c.origin === 'automatic' && c.commandType === 'switch' && c.payload?.target === target && (c.payload?.pool_id ?? null) === (poolId ?? null)) ?? null
+    );
   }
 
   private repo() {
