@@ -1,5 +1,6 @@
-import { DecisionLoop } from '@spot/decisions';
-import { AgentEntity, CommandEntity, SystemEventEntity } from '@spot/persistence';
+import { DecisionInput, DecisionLoop } from '@spot/decisions';
+import { GlobalRiskTracker } from '@spot/global-risk';
+import { AgentDecisionHistoryEntity, AgentEntity, CommandEntity, SystemEventEntity } from '@spot/persistence';
 import { ApiActor, bearer, describeEachDatabase, freshInstanceId, putSpotPrices, startTestApi, TestApi } from '@spot/testing';
 
 const M5_LARGE_OD = 0.107; // eu-west-1, resources/aws-data
@@ -152,6 +153,22 @@ describeEachDatabase('decisions end to end', (db) => {
     // While the manual switch runs, the loop's automatic command is refused, not queued.
     const during = await http().post(`/api/agents/${agent.agentId}/decide`).set(bearer(agent.agentToken)).send({}).expect(200);
     expect(during.body).toMatchObject({ outcome: 'command-refused', command: null });
+  });
+
+  it("leaves flagged pools out and counts a pool's interruptions against it", async () => {
+    const second = await actor.signup('Second Store', 'second@decisions.test'); // five agents a client on the free plan
+    const agent = await actor.register(second.clientToken, { logical_agent_id: 'web-6', mode: 'on-demand' });
+    await prices();
+    const risk = api.app.get(GlobalRiskTracker);
+    await risk.flagPool({ region: 'eu-west-1', az: 'eu-west-1b', instanceType: 'm5a.large', signal: 'termination' });
+    const decided = await http().post(`/api/agents/${agent.agentId}/decide`).set(bearer(agent.agentToken)).send({}).expect(200);
+    expect(decided.body.decision.recommendation.pool_id).not.toBe('m5a.large.eu-west-1b');
+    expect(decided.body.decision.recommendation.reasons.join(' ')).toMatch(/flagged pool left out .*m5a\.large\.eu-west-1b/);
+    const stored = await api.dataSource.getRepository(AgentDecisionHistoryEntity).findOneByOrFail({ id: decided.body.decision.id });
+    const inputs = stored.inputs as unknown as DecisionInput;
+    expect(inputs.candidates.find((c) => c.pool_id === 'm5a.large.eu-west-1b')).toMatchObject({ flagged: true, interruptions_7d: 1, spot_price: 0.03, advisor_bucket: 0 });
+    expect(inputs.candidates.map((c) => c.pool_id)).not.toContain('c5.large.eu-west-1a');
+    expect(inputs.workload).toMatchObject({ mode: 'on-demand', current_price_per_h: M5_LARGE_OD, vcpu: 2, memory_gib: 8 });
   });
 
   it('validates reports and keeps agents to their own commands', async () => {
