@@ -176,6 +176,12 @@ describe('RuleBasedEngine on the seed scenarios', () => {
     expect(output.recommendation.expected_savings_per_h).toBeCloseTo(0.03 - M5_LARGE_OD, 10);
   });
 
+  it("judges the workload's own pool by its type's Advisor bucket when the pool has no data yet", () => {
+    const output = engine.decide(inputFor({ candidates: [pool('m5.large.eu-west-1b', { advisor_bucket: 1 })] }));
+    expect(output).toMatchObject({ interruption_probability: 0.12, recommended_action: 'SAFE' });
+    expect(engine.decide(inputFor({ candidates: [] }))).toMatchObject({ interruption_probability: 0.2, recommended_action: 'CAUTION' });
+  });
+
   it('expects savings per hour from the price difference', () => {
     const output = engine.decide(inputFor({ candidates: [pool('m5.large.eu-west-1a', { spot_price: 0.03 })] }));
     expect(output.recommendation.expected_savings_per_h).toBeCloseTo(M5_LARGE_OD - 0.03, 10);

@@ -99,7 +99,9 @@ export class RuleBasedEngine extends DecisionEngine {
 
     const featurePoolId = w.pool_id ?? `${w.instance_type}.${w.availability_zone}`;
     const current = input.candidates.find((c) => c.pool_id === featurePoolId) ?? null;
-    const currentRisk = current ? poolRisk(current).risk : UNKNOWN_ADVISOR_RISK;
+    // Without data on its own pool, the workload's type still has a Spot Advisor bucket (any AZ of it).
+    const sameType = input.candidates.find((c) => c.instance_type === w.instance_type && c.advisor_bucket !== null);
+    const currentRisk = poolRisk(current ?? { advisor_bucket: sameType?.advisor_bucket ?? null, interruptions_7d: 0, volatility: null, flagged: false }).risk;
 
     const flagged = input.candidates.filter((c) => c.flagged);
     if (flagged.length > 0) reasons.push(`${flagged.length} flagged pool${flagged.length === 1 ? '' : 's'} left out (interrupted recently): ${flagged.map((c) => c.pool_id).join(', ')}`);
