@@ -1,4 +1,5 @@
 import { Benchmark } from './benchmark';
+import { decisionLoopBenchmark } from './benchmarks/decision-loop.bench';
 
 /** Every benchmark `npm run bench -- <name>` can run; each lives in ./benchmarks. */
-export const BENCHMARKS: Benchmark[] = [];
+export const BENCHMARKS: Benchmark[] = [decisionLoopBenchmark];
