@@ -109,7 +109,10 @@ export class CommandTracker {
       order: { createdAt: 'ASC', id: 'ASC' },
       lock: writeLock(manager),
     });
-    const conflicting = group === null ? [] : open.filter((c) => conflictGroupOf(c.commandType, c.payload) === group);
+    // A stale pending command blocks nothing: it expires here instead.
+    const isStale = (c: CommandEntity) => c.status === 'pending' && c.expiresAt !== null && c.expiresAt.getTime() <= now.getTime();
+    for (const stale of open.filter(isStale)) await this.expireIn(manager, stale, now);
+    const conflicting = group === null ? [] : open.filter((c) => !isStale(c) && conflictGroupOf(c.commandType, c.payload) === group);
 
     const inProgress = conflicting.find((c) => c.status === 'executing' && c.priority >= priority);
     if (inProgress && input.origin !== 'emergency') {
@@ -169,13 +172,17 @@ export class CommandTracker {
    * unless it is an emergency.
    */
   async claimNext(agentId: string, limit = 10): Promise<CommandRecord[]> {
-    await this.expireStale({ agentId });
     const now = this.clock.now();
-    const candidates = await this.repo().find({
+    const pending = await this.repo().find({
       where: { agentId, status: 'pending' },
       order: { priority: 'DESC', createdAt: 'ASC', id: 'ASC' },
       take: CLAIM_SCAN,
     });
+    if (pending.length === 0) return []; // the common poll: one query
+    // Stale commands are expired on sight rather than handed out.
+    const stale = pending.filter((c) => c.expiresAt !== null && c.expiresAt.getTime() <= now.getTime());
+    for (const command of stale) await this.expire(command, now);
+    const candidates = pending.filter((c) => !stale.includes(c));
     if (candidates.length === 0) return [];
     const executing = await this.repo().find({ select: { id: true, commandType: true, payload: true }, where: { agentId, status: 'executing' } });
     const busy = new Set(executing.map((c) => conflictGroupOf(c.commandType, c.payload)).filter((g): g is string => g !== null));
@@ -245,27 +252,30 @@ export class CommandTracker {
    * Pending commands past their expiry and executing commands whose agent never reported within
    * EXECUTION_TIMEOUT_SECONDS become expired. Returns how many did.
    */
-  async expireStale(scope: { agentId?: string } = {}): Promise<number> {
+  async expireStale(): Promise<number> {
     const now = this.clock.now();
     const executionCutoff = new Date(now.getTime() - EXECUTION_TIMEOUT_SECONDS * 1000);
-    const agent = scope.agentId ? { agentId: scope.agentId } : {};
     const [stalePending, staleExecuting] = await Promise.all([
-      this.repo().find({ where: { ...agent, status: 'pending', expiresAt: LessThanOrEqual(now) } }),
-      this.repo().find({ where: { ...agent, status: 'executing', claimedAt: LessThanOrEqual(executionCutoff) } }),
+      this.repo().find({ where: { status: 'pending', expiresAt: LessThanOrEqual(now) } }),
+      this.repo().find({ where: { status: 'executing', claimedAt: LessThanOrEqual(executionCutoff) } }),
     ]);
     let expired = 0;
-    for (const command of [...stalePending, ...staleExecuting]) {
-      const unclaimed = command.status === 'pending';
-      const errorMessage = unclaimed ? 'not claimed by the agent before it expired' : `no result reported within ${EXECUTION_TIMEOUT_SECONDS} s of being claimed`;
-      const done = await this.tx.run(async (manager) => {
-        const result = await this.repo(manager).update({ id: command.id, status: command.status }, { status: 'expired', errorMessage, updatedAt: now });
-        if (result.affected !== 1) return false;
-        await this.record(manager, { ...command, status: 'expired' }, 'command.expired', `${command.origin} ${command.commandType} command expired: ${errorMessage}`, {}, 'warning');
-        return true;
-      });
-      if (done) expired += 1;
-    }
+    for (const command of [...stalePending, ...staleExecuting]) if (await this.expire(command, now)) expired += 1;
     return expired;
+  }
+
+  /** Expires one command if nobody changed it meanwhile; true when this call did. */
+  private expire(command: CommandEntity, now: Date): Promise<boolean> {
+    return this.tx.run((manager) => this.expireIn(manager, command, now));
+  }
+
+  private async expireIn(manager: EntityManager, command: CommandEntity, now: Date): Promise<boolean> {
+    const unclaimed = command.status === 'pending';
+    const errorMessage = unclaimed ? 'not claimed by the agent before it expired' : `no result reported within ${EXECUTION_TIMEOUT_SECONDS} s of being claimed`;
+    const result = await this.repo(manager).update({ id: command.id, status: command.status }, { status: 'expired', errorMessage, updatedAt: now });
+    if (result.affected !== 1) return false;
+    await this.record(manager, { ...command, status: 'expired' }, 'command.expired', `${command.origin} ${command.commandType} command expired: ${errorMessage}`, {}, 'warning');
+    return true;
   }
 
   countPending(filter: CommandFilter = {}): Promise<number> {
