@@ -1,6 +1,7 @@
 import { CatalogModule } from '@spot/catalog';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { DomainError } from '@spot/core';
+import { AgentRegistry } from '@spot/identity';
 import { DecisionsModule, SavingsLedger, SwitchRecorder } from '@spot/decisions';
 import { AgentEntity, ClientEntity, InstanceEntity, SavingsSnapshotEntity, SwitchEntity, SystemEventEntity } from '@spot/persistence';
 import { describeEachDatabase, insertClientWithAgent, LibContext, startLibContext } from '@spot/testing';
@@ -116,6 +117,14 @@ describeEachDatabase('SwitchRecorder and SavingsLedger', (db) => {
     const overview = await ledger.overview(client.id);
     expect(overview).toMatchObject({ currentHourly: 0, projectedMonthly: 0 });
     expect((await ledger.dailySnapshots(client.id, { limit: 10, offset: 0 })).items.map((s) => s.snapshotDate)).toEqual(['2026-11-25']);
+  });
+
+  it('finds the old instance when the new one registered before the report', async () => {
+    const { client, agent, instance } = await onDemandAgent();
+    await ctx.app.get(AgentRegistry).register(client.id, { logicalAgentId: agent.logicalAgentId, instanceId: 'i-0early', instanceType: 'm5.large', region: 'eu-west-1', az: 'eu-west-1c', mode: 'spot' });
+    const recorded = await recorder.record({ clientId: client.id, agentId: agent.id, newInstanceId: 'i-0early', mode: 'spot', poolId: 'm5.large.eu-west-1c', price: 0.036, trigger: 'automatic', success: true });
+    expect(recorded.switch).toMatchObject({ oldInstanceId: instance.instanceId, oldMode: 'on-demand', oldPrice: M5_LARGE_ON_DEMAND, newInstanceId: 'i-0early', newPrice: 0.036 });
+    expect(await instanceRow(client.id, 'i-0early')).toMatchObject({ isActive: true, spotPrice: 0.036, ondemandPrice: M5_LARGE_ON_DEMAND });
   });
 
   it('records a failed switch without moving the agent', async () => {

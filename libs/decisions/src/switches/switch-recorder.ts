@@ -3,7 +3,7 @@ import { switchImpact, SwitchImpact } from '@spot/calculations';
 import { InstanceCatalog } from '@spot/catalog';
 import { Clock, DomainError, IdGenerator } from '@spot/core';
 import { AgentRegistry } from '@spot/identity';
-import { insertRow, SwitchEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { AgentEntity, InstanceEntity, insertRow, SwitchEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { SavingsLedger } from '../savings/savings-ledger';
 
 export type SwitchRecord = Omit<SwitchEntity, 'agent'>;
@@ -102,8 +102,8 @@ export class SwitchRecorder {
     }
     const poolId = input.mode === 'spot' ? (input.poolId ?? `${instanceType}.${az}`) : null;
 
-    const oldInstanceId = input.oldInstanceId ?? agent.instanceId;
-    const oldInstance = oldInstanceId ? await this.registry.findInstance(agent.clientId, oldInstanceId, manager) : null;
+    const oldInstance = await this.oldInstanceOf(manager, agent, input);
+    const oldInstanceId = oldInstance?.instanceId ?? input.oldInstanceId ?? null;
     const oldMode = oldInstance?.currentMode ?? agent.currentMode;
     const oldType = oldInstance?.instanceType ?? agent.instanceType;
     const oldOnDemand = oldInstance?.ondemandPrice ?? (oldType ? (this.catalog.onDemandPrice(region, oldType) ?? null) : null);
@@ -131,7 +131,7 @@ export class SwitchRecorder {
       commandId: input.commandId ?? null,
       oldInstanceId: oldInstanceId ?? null,
       oldMode: oldMode ?? null,
-      oldPoolId: oldInstance?.currentPoolId ?? (oldInstanceId === agent.instanceId ? agent.currentPoolId : null),
+      oldPoolId: oldInstance ? oldInstance.currentPoolId : null,
       oldPrice: oldPrice ?? null,
       newInstanceId: input.newInstanceId,
       newMode: input.mode,
@@ -167,6 +167,17 @@ export class SwitchRecorder {
       manager,
     );
     return { switch: row, impact, totalSavings, duplicate: false };
+  }
+
+  /**
+   * The instance the workload left: the one named in the report, else the agent's current one,
+   * unless the new instance already registered (then the agent's latest replaced instance).
+   */
+  private async oldInstanceOf(manager: EntityManager, agent: AgentEntity, input: SwitchInput): Promise<InstanceEntity | null> {
+    if (input.oldInstanceId) return this.registry.findInstance(agent.clientId, input.oldInstanceId, manager);
+    if (agent.instanceId && agent.instanceId !== input.newInstanceId) return this.registry.findInstance(agent.clientId, agent.instanceId, manager);
+    const replaced = (await this.registry.placementHistory(agent.clientId, manager)).filter((i) => i.agentId === agent.id && i.instanceId !== input.newInstanceId && i.replacedAt !== null);
+    return replaced.sort((a, b) => (b.replacedAt as Date).getTime() - (a.replacedAt as Date).getTime())[0] ?? null;
   }
 
   private async findPrevious(manager: EntityManager, input: SwitchInput): Promise<SwitchRecord | null> {
