@@ -43,6 +43,14 @@ export interface CommandFilter {
 }
 
 const COMPONENT = 'CORE-CMD';
+/** JSON kept in TEXT columns (64 KB on MySQL): payloads and results stay well inside it. */
+const MAX_JSON_CHARS = 16_000;
+
+function assertSmallJson(value: Record<string, unknown> | undefined, field: string): void {
+  if (value !== undefined && JSON.stringify(value).length > MAX_JSON_CHARS) {
+    throw DomainError.invalid('JSON_TOO_LARGE', `${field} is larger than ${MAX_JSON_CHARS} characters of JSON`, [{ field, problems: [`${field} must be at most ${MAX_JSON_CHARS} characters as JSON`] }]);
+  }
+}
 const CLAIM_SCAN = 50;
 
 const strip = (row: CommandEntity): CommandRecord => {
@@ -81,6 +89,7 @@ export class CommandTracker {
     if (!input.commandType || input.commandType.length > 50) {
       throw DomainError.invalid('INVALID_COMMAND', 'command type must be 1-50 characters', [{ field: 'command_type', problems: ['command_type must be 1-50 characters'] }]);
     }
+    assertSmallJson(input.payload, 'payload');
     const ttl = input.ttlSeconds ?? DEFAULT_TTL_SECONDS[input.origin];
     if (!(ttl > 0)) throw DomainError.invalid('INVALID_COMMAND', 'ttl must be positive', [{ field: 'ttl_seconds', problems: ['ttl_seconds must be positive'] }]);
 
@@ -211,6 +220,7 @@ export class CommandTracker {
    * still recorded (the agent did run it).
    */
   async recordExecution(agentId: string, commandId: string, outcome: ExecutionOutcome): Promise<ExecutionReceipt> {
+    assertSmallJson(outcome.result, 'result');
     return this.tx.run(async (manager) => {
       const command = await this.repo(manager).findOne({ where: { id: commandId }, lock: writeLock(manager) });
       if (!command || command.agentId !== agentId) throw DomainError.notFound('command', commandId);

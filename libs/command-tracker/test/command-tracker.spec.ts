@@ -183,6 +183,15 @@ describeEachDatabase('CommandTracker', (db) => {
     expect((await tracker.claimNext(who.agentId)).map((c) => c.id)).toEqual([automatic.id]);
   });
 
+  it('refuses results too large to keep', async () => {
+    const who = await newAgent();
+    const command = await tracker.issue({ ...who, commandType: 'cleanup', origin: 'manual' });
+    await tracker.claimNext(who.agentId);
+    const huge = { log: 'x'.repeat(20_000) };
+    expect(await refusal(tracker.recordExecution(who.agentId, command.id, { success: true, result: huge }))).toMatchObject({ kind: 'invalid', code: 'JSON_TOO_LARGE', details: { fields: [{ field: 'result' }] } });
+    expect((await tracker.findById(command.id))?.status).toBe('executing');
+  });
+
   it('refuses an unknown origin', async () => {
     const who = await newAgent();
     expect(await refusal(tracker.issue({ ...who, commandType: 'switch', origin: 'robot' as never }))).toMatchObject({ kind: 'invalid', code: 'INVALID_COMMAND' });

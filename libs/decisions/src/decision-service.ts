@@ -29,6 +29,22 @@ export interface AgentLatestDecision {
 }
 
 const COMPONENT = 'CORE-DECIDE';
+/** agent_decision_history.inputs is TEXT (64 KB on MySQL): keep the stored features inside it. */
+const MAX_STORED_INPUT_CHARS = 60_000;
+
+/**
+ * The input as stored with the decision. A workload with very many candidate pools keeps the
+ * pools the decision involved (its own, the target, flagged ones) and the cheapest others.
+ */
+export function storedInputs(input: DecisionInput, targetPoolId: string | null): Record<string, unknown> {
+  if (JSON.stringify(input).length <= MAX_STORED_INPUT_CHARS) return input as unknown as Record<string, unknown>;
+  const must = (c: DecisionInput['candidates'][number]) => c.pool_id === targetPoolId || c.pool_id === input.workload.pool_id || c.flagged;
+  const kept = input.candidates.filter(must);
+  const others = input.candidates.filter((c) => !must(c)).sort((a, b) => (a.spot_price ?? Infinity) - (b.spot_price ?? Infinity));
+  const perCandidate = JSON.stringify(input.candidates[0] ?? {}).length + 1;
+  const room = Math.max(0, Math.floor((MAX_STORED_INPUT_CHARS - 4_000) / perCandidate) - kept.length);
+  return { ...input, candidates: [...kept, ...others.slice(0, room)], candidates_total: input.candidates.length, candidates_truncated: true };
+}
 
 const strip = (row: AgentDecisionHistoryEntity): DecisionRecord => {
   const { agent: _agent, ...record } = row;
@@ -121,7 +137,7 @@ export class DecisionService {
         expectedSavingsPerHour: recommendation.expected_savings_per_h,
         targetRisk: recommendation.risk,
         reasons: recommendation.reasons,
-        inputs: input as unknown as Record<string, unknown>,
+        inputs: storedInputs(input, recommendation.pool_id ?? null),
         fallbackUsed: enforced.fallbackUsed,
         fallbackReason: enforced.fallbackReason,
         commandId: command?.id ?? null,

@@ -11,7 +11,7 @@ export { ContractEnforcer, DEFAULT_ENGINE_TIMEOUT_MS } from './engine/contract-e
 export type { EnforcedDecision } from './engine/contract-enforcer';
 export { PoolInterruptionHistory, GlobalRiskInterruptionHistory } from './inputs/pool-interruption-history';
 export { DecisionInputs } from './inputs/decision-inputs';
-export { DecisionService } from './decision-service';
+export { DecisionService, storedInputs } from './decision-service';
 export type { DecisionRecord, DecisionOutcome, DecisionResult, AgentLatestDecision } from './decision-service';
 export { DecisionLoop } from './loop/decision-loop';
 export type { DecisionLoopSummary } from './loop/decision-loop';

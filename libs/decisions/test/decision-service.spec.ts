@@ -1,5 +1,5 @@
 import { CatalogModule } from '@spot/catalog';
-import { DecisionEngine, DecisionInput, DecisionOutput, DecisionService, DecisionsModule } from '@spot/decisions';
+import { CandidateFeatures, DecisionEngine, DecisionInput, DecisionOutput, DecisionService, DecisionsModule, storedInputs } from '@spot/decisions';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { AgentDecisionHistoryEntity, CommandEntity, SystemEventEntity } from '@spot/persistence';
 import { describeEachDatabase, insertClientWithAgent, LibContext, putSpotPrices, startLibContext } from '@spot/testing';
@@ -63,5 +63,49 @@ describeEachDatabase('DecisionService', (db) => {
   it('refuses to decide for an agent that has not said where it runs', async () => {
     const { agent } = await insertClientWithAgent(ctx.dataSource, ctx.clock.now(), { agent: { instanceType: null, az: null } });
     await expect(service.decide(agent.id, { act: true })).rejects.toMatchObject({ kind: 'conflict', code: 'AGENT_NOT_PLACED' });
+  });
+});
+
+describe('storedInputs', () => {
+  const candidate = (i: number, overrides: Partial<CandidateFeatures> = {}): CandidateFeatures => ({
+    pool_id: `m5.large.eu-west-1-pool${i}a`,
+    instance_type: 'm5.large',
+    availability_zone: `eu-west-1-pool${i}a`,
+    same_type: true,
+    vcpu: 2,
+    memory_gib: 8,
+    spot_price: 0.01 + i / 10_000,
+    price_at: '2026-11-24T12:00:00.000Z',
+    price_confidence: 1,
+    on_demand_price: 0.107,
+    advisor_bucket: 1,
+    advisor_interruption_rate: 0.075,
+    volatility: 0.01,
+    price_samples: 288,
+    interruptions_7d: 0,
+    flagged: false,
+    ...overrides,
+  });
+  const input = (candidates: CandidateFeatures[]): DecisionInput => ({
+    contract_version: 'v1.0',
+    features: { instance_type: 'm5.large', availability_zone: 'eu-west-1a', spot_price_history: [], hour_of_day: 12, day_of_week: 2 },
+    workload: { agent_id: 'a', region: 'eu-west-1', instance_type: 'm5.large', availability_zone: 'eu-west-1a', mode: 'spot', pool_id: 'm5.large.eu-west-1-pool299a', vcpu: 2, memory_gib: 8, current_price_per_h: 0.04, on_demand_price_per_h: 0.107 },
+    candidates,
+    last_switch_at: null,
+    now: '2026-11-24T12:00:00.000Z',
+  });
+
+  it('keeps small inputs as they are', () => {
+    const small = input([candidate(1)]);
+    expect(storedInputs(small, null)).toBe(small);
+  });
+
+  it('fits a workload with hundreds of pools into the column, keeping the pools the decision involved', () => {
+    const many = Array.from({ length: 400 }, (_, i) => candidate(i, { flagged: i === 350 }));
+    const stored = storedInputs(input(many), 'm5.large.eu-west-1-pool390a') as { candidates: CandidateFeatures[]; candidates_total: number; candidates_truncated: boolean };
+    expect(JSON.stringify(stored).length).toBeLessThanOrEqual(60_000);
+    expect(stored).toMatchObject({ candidates_total: 400, candidates_truncated: true });
+    const ids = stored.candidates.map((c) => c.pool_id);
+    expect(ids).toEqual(expect.arrayContaining(['m5.large.eu-west-1-pool390a', 'm5.large.eu-west-1-pool299a', 'm5.large.eu-west-1-pool350a', 'm5.large.eu-west-1-pool0a']));
   });
 });

@@ -104,7 +104,10 @@ export class RuleBasedEngine extends DecisionEngine {
     const currentRisk = poolRisk(current ?? { advisor_bucket: sameType?.advisor_bucket ?? null, interruptions_7d: 0, volatility: null, flagged: false }).risk;
 
     const flagged = input.candidates.filter((c) => c.flagged);
-    if (flagged.length > 0) reasons.push(`${flagged.length} flagged pool${flagged.length === 1 ? '' : 's'} left out (interrupted recently): ${flagged.map((c) => c.pool_id).join(', ')}`);
+    if (flagged.length > 0) {
+      const named = flagged.slice(0, 10).map((c) => c.pool_id).join(', ');
+      reasons.push(`${flagged.length} flagged pool${flagged.length === 1 ? '' : 's'} left out (interrupted recently): ${named}${flagged.length > 10 ? ', …' : ''}`);
+    }
 
     const usable = input.candidates.filter(
       (c) =>
