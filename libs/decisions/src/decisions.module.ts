@@ -44,7 +44,7 @@ const factory = <T>(type: new (...args: never[]) => T, inject: unknown[]) => ({
     factory(DecisionService, [DataSource, TransactionRunner, AgentRegistry, DecisionInputs, ContractEnforcer, DecisionEngine, CommandTracker, SystemEventLog, Clock, IdGenerator]),
     factory(DecisionLoop, [AgentRegistry, DecisionService, SystemEventLog]),
     factory(SavingsLedger, [DataSource, AgentRegistry, ClientService, Clock]),
-    factory(SwitchRecorder, [TransactionRunner, AgentRegistry, InstanceCatalog, SavingsLedger, SystemEventLog, Clock, IdGenerator]),
+    factory(SwitchRecorder, [TransactionRunner, AgentRegistry, InstanceCatalog, MarketPrices, SavingsLedger, SystemEventLog, Clock, IdGenerator]),
     factory(SwitchHistory, [DataSource]),
     factory(ManualSwitchService, [AgentRegistry, CandidatePools, InstanceCatalog, CommandTracker]),
   ],

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { switchImpact, SwitchImpact } from '@spot/calculations';
 import { InstanceCatalog } from '@spot/catalog';
+import { MarketPrices } from '@spot/data-valve';
 import { Clock, DomainError, IdGenerator } from '@spot/core';
 import { AgentRegistry } from '@spot/identity';
 import { AgentEntity, InstanceEntity, insertRow, SwitchEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
@@ -30,7 +31,7 @@ export interface SwitchInput extends SwitchTimings {
   poolId?: string | null;
   instanceType?: string | null;
   az?: string | null;
-  /** $/h of the new placement (its spot price; on-demand defaults to the catalog price). */
+  /** $/h of the new placement; defaults to the pool's latest clean price (spot) or the catalog price (on-demand). */
   price?: number | null;
   onDemandPrice?: number | null;
   /** $/h of the old placement; defaults to what its instance record says. */
@@ -75,6 +76,7 @@ export class SwitchRecorder {
     private readonly tx: TransactionRunner,
     private readonly registry: AgentRegistry,
     private readonly catalog: InstanceCatalog,
+    private readonly prices: MarketPrices,
     private readonly ledger: SavingsLedger,
     private readonly events: SystemEventLog,
     private readonly clock: Clock,
@@ -111,7 +113,7 @@ export class SwitchRecorder {
     const onDemandPrice = input.onDemandPrice ?? this.catalog.onDemandPrice(region, instanceType) ?? null;
     // Savings before and after are measured against what the workload cost on-demand where it was.
     const baseline = oldOnDemand ?? onDemandPrice;
-    const newPrice = input.price ?? (input.mode === 'on-demand' ? onDemandPrice : null);
+    const newPrice = input.price ?? (input.mode === 'on-demand' ? onDemandPrice : poolId ? ((await this.prices.latest([poolId])).get(poolId)?.spotPrice ?? null) : null);
     const now = this.clock.now();
 
     if (input.success) {
