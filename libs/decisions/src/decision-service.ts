@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CommandRecord, CommandTracker } from '@spot/command-tracker';
 import { Clock, DomainError, IdGenerator, isDomainError, Page, PageRequest } from '@spot/core';
 import { AgentRegistry } from '@spot/identity';
@@ -93,30 +93,8 @@ export class DecisionService {
       } else if (!agent.autoSwitchEnabled) {
         outcome = 'recommendation-only';
         note = 'auto-switch is off: the recommendation is shown, a person decides (force-switch)';
-      } else if ((command = await this.queuedSameSwitch(agent.id, recommendation.target, recommendation.pool_id))) {
-        outcome = 'command-issued';
-        note = 'the same automatic switch is already queued for the agent';
       } else {
-        try {
-          command = await this.commands.issue(
-            {
-              clientId: agent.clientId,
-              agentId: agent.id,
-              commandType: 'switch',
-              origin: 'automatic',
-              payload: this.switchPayload(input, enforced, decisionId),
-              idempotencyKey: `decision:${decisionId}`,
-              createdBy: `engine:${enforced.engine.name}`,
-            },
-            manager,
-          );
-          outcome = 'command-issued';
-          note = `automatic switch command queued (priority ${command.priority})`;
-        } catch (error) {
-          if (!isDomainError(error) || error.kind !== 'conflict') throw error;
-          outcome = 'command-refused';
-          note = error.message;
-        }
+        ({ command, outcome, note } = await this.queueSwitch(manager, agent, input, enforced, decisionId));
       }
 
       const target = recommendation.target === 'pool' ? input.candidates.find((c) => c.pool_id === recommendation.pool_id) : null;
@@ -201,6 +179,41 @@ export class DecisionService {
       for (const row of rows) if (!latest.has(row.agentId)) latest.set(row.agentId, strip(row));
     }
     return { ...agents, items: agents.items.map((agent) => ({ agent, decision: latest.get(agent.id) ?? null })) };
+  }
+
+  /**
+   * Queues the automatic switch, unless the same one is already waiting (re-deciding every 5
+   * minutes should not churn the queue) or the queue refuses it (a higher-priority or running
+   * command already covers the workload).
+   */
+  private async queueSwitch(
+    manager: EntityManager,
+    agent: AgentEntity,
+    input: DecisionInput,
+    enforced: EnforcedDecision,
+    decisionId: string,
+  ): Promise<{ command: CommandRecord | null; outcome: DecisionOutcome; note: string }> {
+    const { target, pool_id: poolId } = enforced.output.recommendation;
+    const queued = await this.queuedSameSwitch(agent.id, target, poolId);
+    if (queued) return { command: queued, outcome: 'command-issued', note: 'the same automatic switch is already queued for the agent' };
+    try {
+      const command = await this.commands.issue(
+        {
+          clientId: agent.clientId,
+          agentId: agent.id,
+          commandType: 'switch',
+          origin: 'automatic',
+          payload: this.switchPayload(input, enforced, decisionId),
+          idempotencyKey: `decision:${decisionId}`,
+          createdBy: `engine:${enforced.engine.name}`,
+        },
+        manager,
+      );
+      return { command, outcome: 'command-issued', note: `automatic switch command queued (priority ${command.priority})` };
+    } catch (error) {
+      if (!isDomainError(error) || error.kind !== 'conflict') throw error;
+      return { command: null, outcome: 'command-refused', note: error.message };
+    }
   }
 
   /** A pending automatic switch to the same target: re-deciding every 5 minutes should not churn the queue. */
