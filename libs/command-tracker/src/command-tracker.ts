@@ -68,7 +68,8 @@ const strip = (row: CommandEntity): CommandRecord => {
  * - it is refused (409 COMMAND_OUTRANKED) while a conflicting pending command of higher priority
  *   waits, and (409 COMMAND_IN_PROGRESS) while a conflicting command of at least its priority is
  *   executing; emergency commands are never refused by an executing one.
- * Every transition is appended to system_events.
+ * A pending command past its expiry blocks nothing and is never handed out: it expires on sight
+ * (poll or issue) or in the expiry job. Every transition is appended to system_events.
  */
 export class CommandTracker {
   constructor(
