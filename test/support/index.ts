@@ -1,2 +1,5 @@
 export * from './databases';
 export * from './api-app';
+export * from './fixtures';
+export * from './lib-context';
+export * from './prices';

@@ -1,16 +1,23 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
+import { CatalogModule } from '@spot/catalog';
 import { DataValveModule } from '@spot/data-valve';
+import { DecisionsModule } from '@spot/decisions';
+import { GlobalRiskModule } from '@spot/global-risk';
 import { AccountService, IdentityModule } from '@spot/identity';
 import { PersistenceModule } from '@spot/persistence';
 import { UserJwtStrategy } from './auth/user-jwt.strategy';
 import { AdminClientsController } from './controllers/admin-clients.controller';
 import { AdminPricingController } from './controllers/admin-pricing.controller';
+import { AgentCommandsController } from './controllers/agent-commands.controller';
+import { AgentDecisionsController } from './controllers/agent-decisions.controller';
 import { AgentPricingController } from './controllers/agent-pricing.controller';
 import { AgentsController } from './controllers/agents.controller';
 import { AuthController } from './controllers/auth.controller';
 import { ClientController } from './controllers/client.controller';
+import { ClientDecisionsController } from './controllers/client-decisions.controller';
+import { ClientInstancesController } from './controllers/client-instances.controller';
 import { ClientPricingController } from './controllers/client-pricing.controller';
 import { HealthController } from './controllers/health.controller';
 import { RateLimitGuard } from './http/rate-limit.guard';
@@ -38,8 +45,30 @@ export class ApiModule {
   static forRoot(config: SpotConfig, logger?: StructuredLogger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, { component: 'CORE-API', logger }), PersistenceModule.forRoot(), IdentityModule, DataValveModule, PassportModule],
-      controllers: [HealthController, AuthController, AdminClientsController, AdminPricingController, AgentsController, AgentPricingController, ClientController, ClientPricingController],
+      imports: [
+        CoreModule.forRoot(config, { component: 'CORE-API', logger }),
+        PersistenceModule.forRoot(),
+        CatalogModule,
+        GlobalRiskModule,
+        IdentityModule,
+        DataValveModule,
+        DecisionsModule,
+        PassportModule,
+      ],
+      controllers: [
+        HealthController,
+        AuthController,
+        AdminClientsController,
+        AdminPricingController,
+        AgentsController,
+        AgentPricingController,
+        AgentCommandsController,
+        AgentDecisionsController,
+        ClientController,
+        ClientPricingController,
+        ClientDecisionsController,
+        ClientInstancesController,
+      ],
       providers: [UserJwtStrategy, RateLimitGuard, { provide: SuperAdminBootstrap, inject: [AccountService, StructuredLogger, SPOT_CONFIG], useFactory: (a: AccountService, l: StructuredLogger, c: SpotConfig) => new SuperAdminBootstrap(a, l, c) }],
     };
   }

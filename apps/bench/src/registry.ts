@@ -1,5 +1,6 @@
 import { Benchmark } from './benchmark';
 import { dataValveBenchmark } from './benchmarks/data-valve.bench';
+import { decisionLoopBenchmark } from './benchmarks/decision-loop.bench';
 
 /** Every benchmark `npm run bench -- <name>` can run; each lives in ./benchmarks. */
-export const BENCHMARKS: Benchmark[] = [dataValveBenchmark];
+export const BENCHMARKS: Benchmark[] = [dataValveBenchmark, decisionLoopBenchmark];

@@ -1,16 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CoreModule, SpotConfig, StructuredLogger } from '@spot/core';
+import { CatalogModule } from '@spot/catalog';
 import { DataValveModule } from '@spot/data-valve';
+import { DecisionsModule } from '@spot/decisions';
+import { GlobalRiskModule } from '@spot/global-risk';
 import { IdentityModule } from '@spot/identity';
 import { PersistenceModule } from '@spot/persistence';
+import { CommandExpiryJob } from './jobs/command-expiry.job';
+import { DecisionLoopJob } from './jobs/decision-loop.job';
 import { JobRunner } from './job-runner';
 import { PriceAggregationJob } from './jobs/price-aggregation.job';
 import { PriceGapFillJob } from './jobs/price-gap-fill.job';
 import { PriceRetentionJob } from './jobs/price-retention.job';
 import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
+import { SavingsSnapshotJob } from './jobs/savings-snapshot.job';
 
-export const SCHEDULED_JOBS = [RevokedTokenPurgeJob, PriceGapFillJob, PriceAggregationJob, PriceRetentionJob];
+export const SCHEDULED_JOBS = [RevokedTokenPurgeJob, PriceGapFillJob, PriceAggregationJob, PriceRetentionJob, DecisionLoopJob, CommandExpiryJob, SavingsSnapshotJob];
 
 @Module({})
 export class SchedulerModule {
@@ -21,8 +27,11 @@ export class SchedulerModule {
       imports: [
         CoreModule.forRoot(config, { component: 'WORK-SCHED', logger }),
         PersistenceModule.forRoot(),
+        CatalogModule,
+        GlobalRiskModule,
         IdentityModule,
         DataValveModule,
+        DecisionsModule,
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],
       providers: [JobRunner, ...SCHEDULED_JOBS],

@@ -46,3 +46,18 @@ export {
   SkippedGapDto,
   GapFillResultDto,
 } from './pricing/price-views.dto';
+export { CommandDto, PendingCommandsQueryDto, PendingCommandsResponseDto, CommandExecutedRequestDto, CommandExecutedResponseDto } from './decisions/commands.dto';
+export { RecommendationDto, DecisionDto, DecisionResultDto, AgentDecisionDto, AgentDecisionPageDto } from './decisions/decisions.dto';
+export {
+  SwitchReportRequestDto,
+  SwitchDto,
+  SwitchImpactDto,
+  PlacementPriceDto,
+  SwitchProjectionDto,
+  SwitchReportResponseDto,
+  SwitchPageDto,
+  ForceSwitchRequestDto,
+  ForceSwitchResponseDto,
+  FORCE_SWITCH_TARGETS,
+} from './decisions/switches.dto';
+export { SavingsDayDto, SavingsTodayDto, SavingsDayPageDto, ClientSavingsDto } from './decisions/savings.dto';

@@ -51,11 +51,11 @@ export class ClientTokenGuard implements CanActivate {
 }
 
 /**
- * Routes under /api/client/:id: the client's own users, its client token, or a super-admin.
- * Anyone else is told the client does not exist.
+ * A client's own people or integrations: its users (JWT), its client token, or a super-admin.
+ * Routes behind it check that what they touch belongs to the caller's client.
  */
 @Injectable()
-export class ClientScopeGuard extends UserAuthGuard {
+export class ClientPrincipalGuard extends UserAuthGuard {
   constructor(private readonly clients: ClientService) {
     super();
   }
@@ -69,8 +69,45 @@ export class ClientScopeGuard extends UserAuthGuard {
     } else {
       await super.canActivate(context);
     }
+    return true;
+  }
+}
+
+/**
+ * Routes under /api/client/:id: the client's own users, its client token, or a super-admin.
+ * Anyone else is told the client does not exist.
+ */
+@Injectable()
+export class ClientScopeGuard extends ClientPrincipalGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const clientId = String(request.params.id);
     if (!canAccessClient(principalOf(request), clientId)) throw DomainError.notFound('client', clientId);
+    return true;
+  }
+}
+
+/**
+ * Routes under /api/client/instances/:id (the instance record's id): the instance's client's
+ * users, its client token, or a super-admin; anyone else is told the instance does not exist.
+ * Checked before the body is validated, so a stranger learns nothing from a 400 either.
+ */
+@Injectable()
+export class InstanceScopeGuard extends ClientPrincipalGuard {
+  constructor(
+    clients: ClientService,
+    private readonly registry: AgentRegistry,
+  ) {
+    super(clients);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const id = String(request.params.id);
+    const instance = await this.registry.findInstanceRecord(id);
+    if (!instance || !canAccessClient(principalOf(request), instance.clientId)) throw DomainError.notFound('instance', id);
     return true;
   }
 }

@@ -19,6 +19,10 @@ export class InstanceRepository {
     return this.repo(manager).findOneBy({ clientId, instanceId });
   }
 
+  allForClient(clientId: string, manager?: EntityManager): Promise<InstanceEntity[]> {
+    return this.repo(manager).find({ where: { clientId }, order: { installedAt: 'ASC', id: 'ASC' } });
+  }
+
   countActive(clientId: string, manager?: EntityManager): Promise<number> {
     return this.repo(manager).countBy({ clientId, isActive: true });
   }
