@@ -1,7 +1,7 @@
 import { DecisionInput, DecisionLoop } from '@spot/decisions';
 import { GlobalRiskTracker } from '@spot/global-risk';
 import { AgentDecisionHistoryEntity, AgentEntity, CommandEntity, SystemEventEntity } from '@spot/persistence';
-import { ApiActor, bearer, describeEachDatabase, freshInstanceId, putSpotPrices, startTestApi, TestApi } from '@spot/testing';
+import { ApiActor, bearer, describeEachDatabase, freshInstanceId, startTestApi, TestApi } from '@spot/testing';
 
 const M5_LARGE_OD = 0.107; // eu-west-1, resources/aws-data
 
@@ -25,17 +25,22 @@ describeEachDatabase('decisions end to end', (db) => {
   const http = () => api.http();
   const loop = () => api.app.get(DecisionLoop).runOnce();
   const setAutoSwitch = (agentId: string, on: boolean) => api.dataSource.getRepository(AgentEntity).update({ id: agentId }, { autoSwitchEnabled: on });
-  const prices = () =>
-    putSpotPrices(api.dataSource, api.clock, [
-      { instanceType: 'm5.large', az: 'eu-west-1a', price: 0.045 },
-      { instanceType: 'm5.large', az: 'eu-west-1b', price: 0.041 },
-      { instanceType: 'm5a.large', az: 'eu-west-1b', price: 0.03 },
-      { instanceType: 'c5.large', az: 'eu-west-1a', price: 0.015 }, // 4 GiB: too small for an m5.large workload
-    ]);
+  /** Prices come in the way agents send them: the pricing-report route, through the data valve. */
+  const prices = async (agent: { agentId: string; agentToken: string }) => {
+    const observed_at = api.clock.now().toISOString();
+    const observations = [
+      { instance_type: 'm5.large', az: 'eu-west-1a', spot_price: 0.045, observed_at },
+      { instance_type: 'm5.large', az: 'eu-west-1b', spot_price: 0.041, observed_at },
+      { instance_type: 'm5a.large', az: 'eu-west-1b', spot_price: 0.03, observed_at },
+      { instance_type: 'c5.large', az: 'eu-west-1a', spot_price: 0.015, observed_at }, // 4 GiB: too small for an m5.large workload
+    ];
+    const res = await http().post(`/api/agents/${agent.agentId}/pricing-report`).set(bearer(agent.agentToken)).send({ observations }).expect(200);
+    expect(res.body).toMatchObject({ accepted: observations.length, rejected: [] });
+  };
 
   it('auto-switch on: the loop queues an automatic switch, the agent carries it out and reports, savings add up', async () => {
     const agent = await actor.register(client.clientToken, { logical_agent_id: 'web-1', mode: 'on-demand' });
-    await prices();
+    await prices(agent);
 
     const summary = await loop();
     expect(summary.outcomes['command-issued']).toBe(1);
@@ -102,7 +107,7 @@ describeEachDatabase('decisions end to end', (db) => {
   it('auto-switch off: the loop only records a recommendation, and issue-switch-command is refused', async () => {
     const agent = await actor.register(client.clientToken, { logical_agent_id: 'web-2', mode: 'on-demand' });
     await setAutoSwitch(agent.agentId, false);
-    await prices();
+    await prices(agent);
     const before = await api.dataSource.getRepository(CommandEntity).countBy({ agentId: agent.agentId });
 
     await loop();
@@ -125,7 +130,7 @@ describeEachDatabase('decisions end to end', (db) => {
 
   it('force-switch (manual, 75) replaces a pending automatic switch; the agent gets only the manual one', async () => {
     const agent = await actor.register(client.clientToken, { logical_agent_id: 'web-3', mode: 'on-demand' });
-    await prices();
+    await prices(agent);
     const decided = await http().post(`/api/agents/${agent.agentId}/decide`).set(bearer(agent.agentToken)).send({}).expect(200);
     const automatic = decided.body.command;
     expect(automatic).toMatchObject({ origin: 'automatic', status: 'pending' });
@@ -158,7 +163,7 @@ describeEachDatabase('decisions end to end', (db) => {
   it("leaves flagged pools out and counts a pool's interruptions against it", async () => {
     const second = await actor.signup('Second Store', 'second@decisions.test'); // five agents a client on the free plan
     const agent = await actor.register(second.clientToken, { logical_agent_id: 'web-6', mode: 'on-demand' });
-    await prices();
+    await prices(agent);
     const risk = api.app.get(GlobalRiskTracker);
     await risk.flagPool({ region: 'eu-west-1', az: 'eu-west-1b', instanceType: 'm5a.large', signal: 'termination' });
     const decided = await http().post(`/api/agents/${agent.agentId}/decide`).set(bearer(agent.agentToken)).send({}).expect(200);
@@ -176,7 +181,7 @@ describeEachDatabase('decisions end to end', (db) => {
     const b = await actor.register(client.clientToken, { logical_agent_id: 'web-5', mode: 'on-demand' });
     const bad = await http().post(`/api/agents/${a.agentId}/switch-report`).set(bearer(a.agentToken)).send({ new_instance_id: 'nope', mode: 'cheap', success: 'yes', downtime_ms: -1 }).expect(400);
     expect(bad.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['downtime_ms', 'mode', 'new_instance_id', 'success']);
-    await prices();
+    await prices(b);
     const decided = await http().post(`/api/agents/${b.agentId}/decide`).set(bearer(b.agentToken)).send({}).expect(200);
     await http().post(`/api/agents/${a.agentId}/commands/${decided.body.command.id}/executed`).set(bearer(a.agentToken)).send({ success: true }).expect(404);
     await http()
