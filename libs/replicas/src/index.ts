@@ -1,1 +1,10 @@
-export {};
+export { ReplicaService, LIVE_STATUSES } from './replica-service';
+export type { CreateReplicaInput, CreatedReplica, PromoteOptions, PromotionResult, SyncReport, PromotionListener } from './replica-service';
+export { ReplicaPoolSelector } from './pool-selection';
+export type { ReplicaPlacement, PlacementRequest, PlacementTier } from './pool-selection';
+export { ReplicaCoordinator } from './replica-coordinator';
+export type { CoordinatorReport } from './replica-coordinator';
+export { ReplicaCostLedger } from './replica-cost-ledger';
+export { ReplicaCommandQueue, FailoverSwitchRecorder } from './ports';
+export type { ReplicaCommand, FailoverSwitch } from './ports';
+export { ReplicasModule } from './replicas.module';

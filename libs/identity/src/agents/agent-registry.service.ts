@@ -341,6 +341,13 @@ export class AgentRegistry {
     return this.instances.findByInstanceId(agent.clientId, agent.instanceId);
   }
 
+  /** Holds the agent row until the transaction ends: serialises replica changes of one agent. */
+  async lockForUpdate(agentId: string, manager: EntityManager): Promise<AgentEntity> {
+    const agent = await this.agents.findByIdForUpdate(agentId, manager);
+    if (!agent) throw DomainError.notFound('agent', agentId);
+    return agent;
+  }
+
   /** Keeps agents.replica_count / current_replica_id in step with the replicas lib. */
   async recordReplicaState(agentId: string, state: { replicaCount: number; currentReplicaId: string | null }, manager?: EntityManager): Promise<void> {
     await this.agents.updateFields(agentId, { ...state, updatedAt: this.clock.now() }, manager);
