@@ -1,2 +1,4 @@
 export * from './databases';
 export * from './api-app';
+export * from './fixtures';
+export * from './lib-context';

@@ -5,7 +5,7 @@ export type { ClientWithAgentCount } from './clients/client.repository';
 export { AccountService } from './accounts/account.service';
 export type { SignupResult, LoginResult, UserProfile } from './accounts/account.service';
 export { AgentRegistry } from './agents/agent-registry.service';
-export type { AgentRegistration, RegistrationResult, HeartbeatResult } from './agents/agent-registry.service';
+export type { AgentRegistration, RegistrationResult, HeartbeatResult, InstancePlacement, InstanceMove } from './agents/agent-registry.service';
 export type { InstanceFilter } from './agents/instance.repository';
 export { applySettingsChange, SETTINGS_ERRORS } from './agents/agent-settings';
 export type { AgentSettingsChange } from './agents/agent-settings';

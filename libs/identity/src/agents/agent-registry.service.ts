@@ -37,8 +37,26 @@ export interface HeartbeatResult {
 
 const COMPONENT = 'CORE-IDENTITY';
 
+/** An instance the workload moves to (switch, failover, promotion), with what it costs. */
+export interface InstancePlacement {
+  instanceId: string;
+  instanceType: string;
+  region: string;
+  az: string;
+  mode: 'spot' | 'on-demand';
+  spotPrice?: number | null;
+  onDemandPrice?: number | null;
+}
+
+export interface InstanceMove {
+  agent: AgentEntity;
+  /** The instance the workload left (now inactive), if it had one. */
+  previous: InstanceEntity | null;
+  current: InstanceEntity;
+}
+
 /** Where the workload runs, as agents and instance records both store it. */
-function placementOf(input: AgentRegistration) {
+function placementOf(input: Pick<AgentRegistration, 'instanceType' | 'region' | 'az' | 'mode'>) {
   return {
     instanceType: input.instanceType,
     region: input.region,
@@ -104,7 +122,7 @@ export class AgentRegistry {
       });
       if (created) await this.agents.insert(agent, manager);
       else await this.agents.save(agent, manager);
-      await this.placeInstance(manager, agent, previousInstanceId, input, now, client.maxInstances);
+      await this.placeInstance(manager, agent, previousInstanceId, input, now, client.maxInstances, {});
 
       await this.events.record(
         {
@@ -135,10 +153,11 @@ export class AgentRegistry {
     manager: EntityManager,
     agent: AgentEntity,
     previousInstanceId: string | null,
-    input: AgentRegistration,
+    input: Pick<AgentRegistration, 'instanceId' | 'instanceType' | 'region' | 'az' | 'mode'>,
     now: Date,
     maxInstances: number,
-  ): Promise<void> {
+    extra: Partial<Pick<InstanceEntity, 'spotPrice' | 'ondemandPrice' | 'lastSwitchAt'>>,
+  ): Promise<{ previous: InstanceEntity | null; current: InstanceEntity }> {
     const previous =
       previousInstanceId && previousInstanceId !== input.instanceId
         ? await this.instances.findByInstanceId(agent.clientId, previousInstanceId, manager)
@@ -156,10 +175,11 @@ export class AgentRegistry {
         ...placementOf(input),
         isActive: true,
         replacedAt: null,
+        ...extra,
         updatedAt: now,
       });
       await this.instances.save(existing, manager);
-      return;
+      return { previous, current: existing };
     }
 
     const active = await this.instances.countActive(agent.clientId, manager);
@@ -183,10 +203,68 @@ export class AgentRegistry {
       lastSwitchAt: null,
       replacedAt: null,
       terminatedAt: null,
+      ...extra,
       createdAt: now,
       updatedAt: now,
     };
     await this.instances.insert(instance, manager);
+    return { previous, current: instance };
+  }
+
+  /**
+   * Moves the workload to another instance after a switch, failover or replica promotion: the
+   * agent keeps its identity and now points at `placement`; its previous instance record becomes
+   * inactive (replaced_at), the new one is created or re-activated with its prices and
+   * last_switch_at. Runs in the caller's transaction when given one.
+   */
+  async moveToInstance(agentId: string, placement: InstancePlacement, at: Date, manager?: EntityManager): Promise<InstanceMove> {
+    const work = async (m: EntityManager): Promise<InstanceMove> => {
+      const agent = await this.agents.findById(agentId, m);
+      if (!agent) throw DomainError.notFound('agent', agentId);
+      const client = await this.clients.findById(agent.clientId, m);
+      const previousInstanceId = agent.instanceId;
+      Object.assign(agent, { instanceId: placement.instanceId, ...placementOf(placement), updatedAt: at });
+      await this.agents.save(agent, m);
+      const placed = await this.placeInstance(m, agent, previousInstanceId, placement, at, client?.maxInstances ?? Number.MAX_SAFE_INTEGER, {
+        lastSwitchAt: at,
+        spotPrice: placement.mode === 'spot' ? (placement.spotPrice ?? null) : null,
+        ondemandPrice: placement.onDemandPrice ?? null,
+      });
+      await this.events.record(
+        {
+          eventType: 'agent.moved',
+          component: COMPONENT,
+          clientId: agent.clientId,
+          agentId: agent.id,
+          message: `Agent ${agent.logicalAgentId} moved from ${previousInstanceId ?? 'no instance'} to ${placement.instanceId} (${placement.mode})`,
+          metadata: { instance_id: placement.instanceId, previous_instance_id: previousInstanceId, instance_type: placement.instanceType, az: placement.az, mode: placement.mode },
+        },
+        m,
+      );
+      return { agent, ...placed };
+    };
+    return manager ? work(manager) : this.tx.run(work);
+  }
+
+  /** The client's record of an AWS instance id, active or not. */
+  findInstance(clientId: string, instanceId: string, manager?: EntityManager): Promise<InstanceEntity | null> {
+    return this.instances.findByInstanceId(clientId, instanceId, manager);
+  }
+
+  /** An instance record by its own id, provided it belongs to the client (null otherwise). */
+  async findInstanceRecord(clientId: string, id: string): Promise<InstanceEntity | null> {
+    const instance = await this.instances.findById(id);
+    return instance && instance.clientId === clientId ? instance : null;
+  }
+
+  /** Every instance record of the client, active or not: where its workloads ran and at what price. */
+  placementHistory(clientId: string, manager?: EntityManager): Promise<InstanceEntity[]> {
+    return this.instances.allForClient(clientId, manager);
+  }
+
+  /** Agents that are online and enabled: the ones the decision loop evaluates. */
+  listOnlineAgents(): Promise<AgentEntity[]> {
+    return this.agents.listOnlineEnabled();
   }
 
   /** The instance now reports under another logical id: the newest registration wins. */

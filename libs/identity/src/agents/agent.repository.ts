@@ -9,8 +9,12 @@ export class AgentRepository {
     return manager.getRepository(AgentEntity);
   }
 
-  findById(id: string): Promise<AgentEntity | null> {
-    return this.repo().findOneBy({ id });
+  findById(id: string, manager?: EntityManager): Promise<AgentEntity | null> {
+    return this.repo(manager).findOneBy({ id });
+  }
+
+  listOnlineEnabled(): Promise<AgentEntity[]> {
+    return this.repo().find({ where: { status: 'online', enabled: true }, order: { id: 'ASC' } });
   }
 
   findByIdForUpdate(id: string, manager: EntityManager): Promise<AgentEntity | null> {

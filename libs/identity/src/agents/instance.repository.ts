@@ -15,6 +15,14 @@ export class InstanceRepository {
     return this.repo(manager).findOneBy({ clientId, instanceId });
   }
 
+  findById(id: string): Promise<InstanceEntity | null> {
+    return this.repo().findOneBy({ id });
+  }
+
+  allForClient(clientId: string, manager?: EntityManager): Promise<InstanceEntity[]> {
+    return this.repo(manager).find({ where: { clientId }, order: { installedAt: 'ASC', id: 'ASC' } });
+  }
+
   countActive(clientId: string, manager?: EntityManager): Promise<number> {
     return this.repo(manager).countBy({ clientId, isActive: true });
   }

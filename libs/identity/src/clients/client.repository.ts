@@ -35,6 +35,15 @@ export class ClientRepository {
     return this.repo(manager).exists({ where: { email } });
   }
 
+  async updateTotalSavings(id: string, totalSavings: number, at: Date, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).update({ id }, { totalSavings, updatedAt: at });
+  }
+
+  async activeIds(): Promise<string[]> {
+    const rows = await this.repo().find({ select: { id: true }, where: { isActive: true }, order: { id: 'ASC' } });
+    return rows.map((r) => r.id);
+  }
+
   async replaceToken(id: string, hash: string, hint: string, now: Date): Promise<void> {
     await this.repo().update({ id }, { clientTokenHash: hash, clientTokenHint: hint, updatedAt: now });
   }

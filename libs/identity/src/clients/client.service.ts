@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { Clock, DomainError, IdGenerator, Page, PageRequest } from '@spot/core';
 import { ClientEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { AgentRepository } from '../agents/agent.repository';
@@ -102,6 +103,19 @@ export class ClientService {
       instancesActive: instances.active,
       instancesInactive: instances.inactive,
     };
+  }
+
+  /**
+   * Stores the client's lifetime savings as recomputed by the calculations lib (a recomputation,
+   * not an increment, so repeating it is harmless). Runs in the caller's transaction when given one.
+   */
+  async setTotalSavings(clientId: string, totalSavings: number, at: Date, manager?: EntityManager): Promise<void> {
+    await this.clients.updateTotalSavings(clientId, totalSavings, at, manager);
+  }
+
+  /** Ids of the active clients, for jobs that visit every client. */
+  listActiveClientIds(): Promise<string[]> {
+    return this.clients.activeIds();
   }
 
   /** The client behind a client token; refuses unknown tokens and deactivated clients alike. */

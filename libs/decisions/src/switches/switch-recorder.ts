@@ -1,0 +1,177 @@
+import { EntityManager } from 'typeorm';
+import { switchImpact, SwitchImpact } from '@spot/calculations';
+import { InstanceCatalog } from '@spot/catalog';
+import { Clock, DomainError, IdGenerator } from '@spot/core';
+import { AgentRegistry } from '@spot/identity';
+import { insertRow, SwitchEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { SavingsLedger } from '../savings/savings-ledger';
+
+export type SwitchRecord = Omit<SwitchEntity, 'agent'>;
+
+export interface SwitchTimings {
+  initiatedAt?: Date | null;
+  amiCreatedAt?: Date | null;
+  instanceLaunchedAt?: Date | null;
+  instanceReadyAt?: Date | null;
+  /** Only when the old instance was actually terminated. */
+  oldTerminatedAt?: Date | null;
+  downtimeMs?: number | null;
+}
+
+export interface SwitchInput extends SwitchTimings {
+  clientId: string;
+  agentId: string;
+  commandId?: string | null;
+  /** Defaults to the agent's current instance. */
+  oldInstanceId?: string | null;
+  newInstanceId: string;
+  mode: 'spot' | 'on-demand';
+  /** `<type>.<az>` of a spot placement; gives type and AZ when those are not given. */
+  poolId?: string | null;
+  instanceType?: string | null;
+  az?: string | null;
+  /** $/h of the new placement (its spot price; on-demand defaults to the catalog price). */
+  price?: number | null;
+  onDemandPrice?: number | null;
+  /** $/h of the old placement; defaults to what its instance record says. */
+  oldPrice?: number | null;
+  /** automatic | manual | emergency | automatic-interruption-failover | … */
+  trigger: string;
+  success: boolean;
+  errorMessage?: string | null;
+}
+
+export interface RecordedSwitch {
+  switch: SwitchRecord;
+  /** Before/after of the move; null when either price is unknown. */
+  impact: SwitchImpact | null;
+  totalSavings: number | null;
+  /** The same switch had been reported before: nothing changed. */
+  duplicate: boolean;
+}
+
+const COMPONENT = 'CORE-SWITCH';
+
+/** `m5.large.eu-west-1a` → m5.large in eu-west-1a (types contain dots, AZs do not). */
+export function splitPoolId(poolId: string): { instanceType: string; az: string } | null {
+  const cut = poolId.lastIndexOf('.');
+  if (cut <= 0 || cut === poolId.length - 1) return null;
+  return { instanceType: poolId.slice(0, cut), az: poolId.slice(cut + 1) };
+}
+
+const strip = (row: SwitchEntity): SwitchRecord => {
+  const { agent: _agent, ...record } = row;
+  return record;
+};
+
+/**
+ * Records a switch (seed 001 switches table, timing fields included): writes the switch, moves
+ * the agent's identity to the new instance through the identity lib, and recomputes the client's
+ * total savings through the calculations lib, in one transaction. A repeated report of the same
+ * switch (same command, or same new instance) answers the first record. Owner of `switches`.
+ */
+export class SwitchRecorder {
+  constructor(
+    private readonly tx: TransactionRunner,
+    private readonly registry: AgentRegistry,
+    private readonly catalog: InstanceCatalog,
+    private readonly ledger: SavingsLedger,
+    private readonly events: SystemEventLog,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async record(input: SwitchInput, manager?: EntityManager): Promise<RecordedSwitch> {
+    return manager ? this.recordIn(manager, input) : this.tx.run((m) => this.recordIn(m, input));
+  }
+
+  private async recordIn(manager: EntityManager, input: SwitchInput): Promise<RecordedSwitch> {
+    const agent = await this.registry.getAgent(input.agentId);
+    if (agent.clientId !== input.clientId) throw DomainError.notFound('agent', input.agentId);
+
+    const previous = await this.findPrevious(manager, input);
+    if (previous) return { switch: previous, impact: null, totalSavings: null, duplicate: true };
+
+    const fromPool = input.poolId ? splitPoolId(input.poolId) : null;
+    if (input.poolId && !fromPool) throw DomainError.invalid('INVALID_POOL_ID', `pool_id ${input.poolId} is not <instance type>.<az>`, [{ field: 'pool_id', problems: ['pool_id must look like m5.large.eu-west-1a'] }]);
+    const instanceType = input.instanceType ?? fromPool?.instanceType ?? agent.instanceType;
+    const az = input.az ?? fromPool?.az ?? agent.az;
+    const region = agent.region;
+    if (!instanceType || !az || !region) {
+      throw DomainError.invalid('PLACEMENT_UNKNOWN', 'instance_type and az of the new instance are required', [{ field: 'instance_type', problems: ['give instance_type and az, or a pool_id'] }]);
+    }
+    const poolId = input.mode === 'spot' ? (input.poolId ?? `${instanceType}.${az}`) : null;
+
+    const oldInstanceId = input.oldInstanceId ?? agent.instanceId;
+    const oldInstance = oldInstanceId ? await this.registry.findInstance(agent.clientId, oldInstanceId, manager) : null;
+    const oldMode = oldInstance?.currentMode ?? agent.currentMode;
+    const oldPrice = input.oldPrice ?? (oldInstance ? (oldMode === 'spot' ? oldInstance.spotPrice : oldInstance.ondemandPrice) : null);
+    const onDemandPrice = input.onDemandPrice ?? this.catalog.onDemandPrice(region, instanceType) ?? null;
+    const newPrice = input.price ?? (input.mode === 'on-demand' ? onDemandPrice : null);
+    const now = this.clock.now();
+
+    if (input.success) {
+      await this.registry.moveToInstance(
+        agent.id,
+        { instanceId: input.newInstanceId, instanceType, region, az, mode: input.mode, spotPrice: input.mode === 'spot' ? newPrice : null, onDemandPrice },
+        now,
+        manager,
+      );
+    }
+
+    const impact = oldPrice !== null && newPrice !== null && onDemandPrice !== null ? switchImpact({ oldPricePerHour: oldPrice, newPricePerHour: newPrice, onDemandPricePerHour: onDemandPrice }) : null;
+    const row: SwitchEntity = {
+      id: this.ids.uuid(),
+      clientId: agent.clientId,
+      agentId: agent.id,
+      commandId: input.commandId ?? null,
+      oldInstanceId: oldInstanceId ?? null,
+      oldMode: oldMode ?? null,
+      oldPoolId: oldInstance?.currentPoolId ?? (oldInstanceId === agent.instanceId ? agent.currentPoolId : null),
+      oldPrice: oldPrice ?? null,
+      newInstanceId: input.newInstanceId,
+      newMode: input.mode,
+      newPoolId: poolId,
+      newPrice: newPrice ?? null,
+      onDemandPrice,
+      savingsImpact: oldPrice !== null && newPrice !== null ? oldPrice - newPrice : null,
+      eventTrigger: input.trigger,
+      success: input.success,
+      errorMessage: input.success ? null : (input.errorMessage ?? 'the switch failed'),
+      downtimeMs: input.downtimeMs ?? null,
+      initiatedAt: input.initiatedAt ?? now,
+      amiCreatedAt: input.amiCreatedAt ?? null,
+      instanceLaunchedAt: input.instanceLaunchedAt ?? null,
+      instanceReadyAt: input.instanceReadyAt ?? null,
+      oldTerminatedAt: input.oldTerminatedAt ?? null,
+      createdAt: now,
+    };
+    await insertRow(manager, SwitchEntity, row);
+    const totalSavings = input.success ? await this.ledger.refreshTotal(agent.clientId, manager) : null;
+    await this.events.record(
+      {
+        eventType: input.success ? 'switch.completed' : 'switch.failed',
+        component: COMPONENT,
+        severity: input.success ? 'info' : 'warning',
+        clientId: agent.clientId,
+        agentId: agent.id,
+        message: input.success
+          ? `${input.trigger} switch from ${oldInstanceId ?? 'no instance'} to ${input.newInstanceId} (${input.mode}${poolId ? ` ${poolId}` : ''})`
+          : `${input.trigger} switch to ${input.newInstanceId} failed: ${row.errorMessage}`,
+        metadata: { switch_id: row.id, command_id: row.commandId, savings_impact: row.savingsImpact, new_pool_id: poolId, trigger: input.trigger },
+      },
+      manager,
+    );
+    return { switch: row, impact, totalSavings, duplicate: false };
+  }
+
+  private async findPrevious(manager: EntityManager, input: SwitchInput): Promise<SwitchRecord | null> {
+    const repo = manager.getRepository(SwitchEntity);
+    const row = input.commandId
+      ? await repo.findOneBy({ agentId: input.agentId, commandId: input.commandId })
+      : input.success
+        ? await repo.findOneBy({ agentId: input.agentId, newInstanceId: input.newInstanceId, success: true })
+        : null;
+    return row ? strip(row) : null;
+  }
+}

@@ -1,0 +1,26 @@
+import { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { Clock, CoreModule, loadConfig, ManualClock, StructuredLogger } from '@spot/core';
+import { PersistenceModule } from '@spot/persistence';
+import { TestDatabase } from './databases';
+import { TEST_JWT_SECRET } from './api-app';
+
+export interface LibContext {
+  app: INestApplicationContext;
+  clock: ManualClock;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** Lib modules wired as the apps wire them, on a migrated database, with a manual clock. */
+export async function startLibContext(database: TestDatabase, imports: NonNullable<ModuleMetadata['imports']>, clock = new ManualClock('2026-11-24T12:00:00.000Z')): Promise<LibContext> {
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'error' }, { devSecretFile: null });
+  const logger = new StructuredLogger({ level: 'error', clock, sink: () => undefined, defaultComponent: 'CORE-TEST' });
+  const moduleRef = await Test.createTestingModule({ imports: [CoreModule.forRoot(config, { component: 'CORE-TEST', logger }), PersistenceModule.forRoot(), ...imports] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = await moduleRef.init();
+  return { app, clock, dataSource: app.get(DataSource), close: () => app.close() };
+}
