@@ -2,13 +2,23 @@ import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/c
 import { PassportModule } from '@nestjs/passport';
 import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { AccountService, IdentityModule } from '@spot/identity';
+import { CatalogModule } from '@spot/catalog';
+import { GlobalRiskModule } from '@spot/global-risk';
+import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
+import { SentinelModule } from '@spot/sentinel';
 import { UserJwtStrategy } from './auth/user-jwt.strategy';
 import { AdminClientsController } from './controllers/admin-clients.controller';
+import { AdminSystemController } from './controllers/admin-system.controller';
+import { AgentSettingsController } from './controllers/agent-settings.controller';
 import { AgentsController } from './controllers/agents.controller';
 import { AuthController } from './controllers/auth.controller';
 import { ClientController } from './controllers/client.controller';
+import { ClientReplicasController } from './controllers/client-replicas.controller';
 import { HealthController } from './controllers/health.controller';
+import { InterruptionsController } from './controllers/interruptions.controller';
+import { NotificationsController } from './controllers/notifications.controller';
+import { ReplicasController } from './controllers/replicas.controller';
 import { RateLimitGuard } from './http/rate-limit.guard';
 
 /** Creates the first super-admin from ADMIN_EMAIL / ADMIN_PASSWORD when it is missing. */
@@ -34,8 +44,29 @@ export class ApiModule {
   static forRoot(config: SpotConfig, logger?: StructuredLogger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, { component: 'CORE-API', logger }), PersistenceModule.forRoot(), IdentityModule, PassportModule],
-      controllers: [HealthController, AuthController, AdminClientsController, AgentsController, ClientController],
+      imports: [
+        CoreModule.forRoot(config, { component: 'CORE-API', logger }),
+        PersistenceModule.forRoot(),
+        IdentityModule,
+        PassportModule,
+        CatalogModule,
+        GlobalRiskModule,
+        NotificationsModule,
+        SentinelModule,
+      ],
+      controllers: [
+        HealthController,
+        AuthController,
+        AdminClientsController,
+        AdminSystemController,
+        AgentsController,
+        InterruptionsController,
+        ReplicasController,
+        AgentSettingsController,
+        ClientController,
+        ClientReplicasController,
+        NotificationsController,
+      ],
       providers: [UserJwtStrategy, RateLimitGuard, { provide: SuperAdminBootstrap, inject: [AccountService, StructuredLogger, SPOT_CONFIG], useFactory: (a: AccountService, l: StructuredLogger, c: SpotConfig) => new SuperAdminBootstrap(a, l, c) }],
     };
   }

@@ -5,6 +5,4 @@ export type { ReplicaPlacement, PlacementRequest, PlacementTier } from './pool-s
 export { ReplicaCoordinator } from './replica-coordinator';
 export type { CoordinatorReport } from './replica-coordinator';
 export { ReplicaCostLedger } from './replica-cost-ledger';
-export { ReplicaCommandQueue, FailoverSwitchRecorder } from './ports';
-export type { ReplicaCommand, FailoverSwitch } from './ports';
 export { ReplicasModule } from './replicas.module';

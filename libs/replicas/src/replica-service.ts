@@ -1,11 +1,12 @@
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { Clock, DomainError, IdGenerator, Page, PageRequest } from '@spot/core';
+import { CommandTracker } from '@spot/command-tracker';
+import { SwitchRecorder } from '@spot/decisions';
 import { AgentRegistry } from '@spot/identity';
 import { NotificationService } from '@spot/notifications';
 import { AgentEntity, insertRow, ReplicaInstanceEntity, ReplicaStatus, ReplicaType, SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { ReplicaCostLedger } from './replica-cost-ledger';
 import { PlacementRequest, ReplicaPlacement, ReplicaPoolSelector } from './pool-selection';
-import { FailoverSwitchRecorder, ReplicaCommandQueue } from './ports';
 
 const COMPONENT = 'SVC-REPLICA';
 
@@ -81,8 +82,8 @@ export class ReplicaService {
     private readonly tx: TransactionRunner,
     private readonly registry: AgentRegistry,
     private readonly selector: ReplicaPoolSelector,
-    private readonly commands: ReplicaCommandQueue,
-    private readonly switches: FailoverSwitchRecorder,
+    private readonly commands: CommandTracker,
+    private readonly switches: SwitchRecorder,
     private readonly costs: ReplicaCostLedger,
     private readonly notifications: NotificationService,
     private readonly events: SystemEventLog,
@@ -335,17 +336,18 @@ export class ReplicaService {
         clientId: agent.clientId,
         agentId,
         commandId: command.id,
-        reason: options.reason,
-        newInstance: {
-          instanceId: replica.instanceId,
-          instanceType: replica.instanceType ?? (agent.instanceType as string),
-          az: replica.az ?? (agent.az as string),
-          region: agent.region as string,
-          mode,
-          poolId: replica.poolId,
-          price: replica.hourlyPrice,
-        },
-        startedAt: options.startedAt ?? now,
+        oldInstanceId: oldPlacement.instanceId,
+        newInstanceId: replica.instanceId,
+        mode,
+        poolId: replica.poolId,
+        instanceType: replica.instanceType,
+        az: replica.az,
+        price: replica.hourlyPrice,
+        trigger: options.reason,
+        success: true,
+        initiatedAt: options.startedAt ?? now,
+        instanceLaunchedAt: replica.createdAt,
+        instanceReadyAt: replica.readyAt,
       },
       manager,
     );
@@ -368,8 +370,8 @@ export class ReplicaService {
       // Manual mode keeps exactly one standby, right after a promotion too (seed 001 problems log).
       nextReplica = (await this.createLocked(manager, moved, { agentId, type: 'manual', createdBy: 'replica-coordinator' })).replica;
     }
-    await this.syncAgentState(agentId, manager);
-    const result: PromotionResult = { replica, commandId: command.id, switchId: recorded.switchId, nextReplica };
+    await this.syncAgentState(agentId, manager, now);
+    const result: PromotionResult = { replica, commandId: command.id, switchId: recorded.switch.id, nextReplica };
     await this.notifications.notify(
       {
         clientId: agent.clientId,
@@ -378,7 +380,7 @@ export class ReplicaService {
         severity: options.origin === 'emergency' ? 'warning' : 'info',
         title: `${agent.logicalAgentId}: replica promoted`,
         message: `Replica ${replica.id} on ${replica.instanceId} is now the primary of ${agent.logicalAgentId} (${options.reason})`,
-        metadata: { replica_id: replica.id, switch_id: recorded.switchId, command_id: command.id },
+        metadata: { replica_id: replica.id, switch_id: recorded.switch.id, command_id: command.id },
       },
       manager,
     );
@@ -441,7 +443,7 @@ export class ReplicaService {
         {
           clientId: replica.clientId,
           agentId: replica.agentId,
-          commandType: 'terminate-replica',
+          commandType: 'terminate-instance',
           origin: 'manual',
           payload: { replica_id: replica.id, instance_id: replica.instanceId, reason: why },
           idempotencyKey: `terminate-replica:${replica.id}`,
@@ -480,8 +482,8 @@ export class ReplicaService {
   }
 
   /** agents.replica_count and current_replica_id follow the live replicas. */
-  private async syncAgentState(agentId: string, manager: EntityManager): Promise<void> {
+  private async syncAgentState(agentId: string, manager: EntityManager, failoverAt?: Date): Promise<void> {
     const live = await this.live(agentId, manager);
-    await this.registry.recordReplicaState(agentId, { replicaCount: live.length, currentReplicaId: live[0]?.id ?? null }, manager);
+    await this.registry.recordReplicaState(agentId, { replicaCount: live.length, currentReplicaId: live[0]?.id ?? null, ...(failoverAt ? { lastFailoverAt: failoverAt } : {}) }, manager);
   }
 }

@@ -2,24 +2,24 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstanceCatalog } from '@spot/catalog';
 import { Clock, IdGenerator } from '@spot/core';
+import { CommandTracker, CommandTrackerModule } from '@spot/command-tracker';
 import { CandidatePools, DataValveModule } from '@spot/data-valve';
+import { DecisionsModule, SwitchRecorder } from '@spot/decisions';
 import { GlobalRiskTracker } from '@spot/global-risk';
 import { AgentRegistry, IdentityModule } from '@spot/identity';
 import { NotificationService } from '@spot/notifications';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { ReplicaPoolSelector } from './pool-selection';
-import { FailoverSwitchRecorder, ReplicaCommandQueue } from './ports';
 import { ReplicaCoordinator } from './replica-coordinator';
 import { ReplicaCostLedger } from './replica-cost-ledger';
 import { ReplicaService } from './replica-service';
 
 /**
- * Replica lifecycle and the manual-replica coordinator. Needs, from the importing app,
- * ReplicaCommandQueue and FailoverSwitchRecorder (see ports.ts), NotificationsModule,
- * GlobalRiskModule and CatalogModule (global modules).
+ * Replica lifecycle and the manual-replica coordinator. Needs the global NotificationsModule,
+ * GlobalRiskModule and CatalogModule from the importing app.
  */
 @Module({
-  imports: [IdentityModule, DataValveModule],
+  imports: [IdentityModule, DataValveModule, CommandTrackerModule, DecisionsModule],
   providers: [
     {
       provide: ReplicaPoolSelector,
@@ -29,7 +29,7 @@ import { ReplicaService } from './replica-service';
     { provide: ReplicaCostLedger, inject: [DataSource, Clock, IdGenerator], useFactory: (ds: DataSource, c: Clock, i: IdGenerator) => new ReplicaCostLedger(ds, c, i) },
     {
       provide: ReplicaService,
-      inject: [DataSource, TransactionRunner, AgentRegistry, ReplicaPoolSelector, ReplicaCommandQueue, FailoverSwitchRecorder, ReplicaCostLedger, NotificationService, SystemEventLog, Clock, IdGenerator],
+      inject: [DataSource, TransactionRunner, AgentRegistry, ReplicaPoolSelector, CommandTracker, SwitchRecorder, ReplicaCostLedger, NotificationService, SystemEventLog, Clock, IdGenerator],
       useFactory: (...deps: ConstructorParameters<typeof ReplicaService>) => new ReplicaService(...deps),
     },
     {

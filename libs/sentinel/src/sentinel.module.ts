@@ -18,8 +18,8 @@ import { SystemHealthReporter } from './system-health';
 
 /**
  * Sentinel: health monitor, interruption intake with dedup and rate limiting, Smart Emergency
- * Fallback, growth snapshots and the system-health view. Needs ReplicasModule's ports bound by
- * the importing app, and the global CatalogModule, GlobalRiskModule and NotificationsModule.
+ * Fallback, growth snapshots and the system-health view. Needs the global CatalogModule,
+ * GlobalRiskModule and NotificationsModule from the importing app.
  */
 @Module({
   imports: [IdentityModule, DataValveModule, ReplicasModule],

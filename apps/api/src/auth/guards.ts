@@ -88,3 +88,83 @@ export class AgentAuthGuard implements CanActivate {
     return true;
   }
 }
+
+/**
+ * Routes about one agent that its people may also call (replicas: the portal creates and
+ * promotes them, the replica's agent reports sync progress): the agent's own token, a user or
+ * the client token of the agent's client, or a super-admin. Anyone else is told the agent does
+ * not exist.
+ */
+@Injectable()
+export class AgentOrOwnerGuard extends UserAuthGuard {
+  constructor(
+    private readonly clients: ClientService,
+    private readonly agents: AgentRegistry,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const agentId = String(request.params.id);
+    const token = bearerToken(request);
+    if (!token) throw missingCredentials();
+    if (looksLikeClientToken(token)) {
+      const client = await this.clients.authenticateClientToken(token);
+      request.principal = { kind: 'client', clientId: client.id };
+    } else if (this.agents.isAgentToken(token)) {
+      request.principal = await this.agents.authenticate(token, agentId);
+      return true;
+    } else {
+      await super.canActivate(context);
+    }
+    const owner = await this.agents.findAgent(agentId);
+    if (!owner || !canAccessClient(principalOf(request), owner.clientId)) throw DomainError.notFound('agent', agentId);
+    return true;
+  }
+}
+
+/** /api/client/agents/:id/…: the agent's client (its users or client token) or a super-admin. */
+@Injectable()
+export class AgentOwnerGuard extends UserAuthGuard {
+  constructor(
+    private readonly clients: ClientService,
+    private readonly agents: AgentRegistry,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request);
+    if (token && looksLikeClientToken(token)) {
+      const client = await this.clients.authenticateClientToken(token);
+      request.principal = { kind: 'client', clientId: client.id };
+    } else {
+      await super.canActivate(context);
+    }
+    const agentId = String(request.params.id);
+    const owner = await this.agents.findAgent(agentId);
+    if (!owner || !canAccessClient(principalOf(request), owner.clientId)) throw DomainError.notFound('agent', agentId);
+    return true;
+  }
+}
+
+/** Tenant-wide routes (notifications): a signed-in user or the client token; the tenant is theirs. */
+@Injectable()
+export class TenantGuard extends UserAuthGuard {
+  constructor(private readonly clients: ClientService) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request);
+    if (token && looksLikeClientToken(token)) {
+      const client = await this.clients.authenticateClientToken(token);
+      request.principal = { kind: 'client', clientId: client.id };
+      return true;
+    }
+    return super.canActivate(context);
+  }
+}

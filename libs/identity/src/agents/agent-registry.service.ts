@@ -427,7 +427,7 @@ export class AgentRegistry {
   }
 
   /** Keeps agents.replica_count / current_replica_id in step with the replicas lib. */
-  async recordReplicaState(agentId: string, state: { replicaCount: number; currentReplicaId: string | null }, manager?: EntityManager): Promise<void> {
+  async recordReplicaState(agentId: string, state: { replicaCount: number; currentReplicaId: string | null; lastFailoverAt?: Date }, manager?: EntityManager): Promise<void> {
     await this.agents.updateFields(agentId, { ...state, updatedAt: this.clock.now() }, manager);
   }
 
@@ -438,6 +438,16 @@ export class AgentRegistry {
 
   async getConfig(agentId: string): Promise<AgentConfig> {
     return agentConfigOf(await this.getAgent(agentId));
+  }
+
+  /** Whether a bearer token is an agent token (so a guard knows which check applies). */
+  isAgentToken(token: string): boolean {
+    return this.tokens.looksLikeAgentToken(token);
+  }
+
+  /** The agent, or null (guards answer 404 either way). */
+  findAgent(agentId: string): Promise<AgentEntity | null> {
+    return this.agents.findById(agentId);
   }
 
   async getAgent(agentId: string): Promise<AgentEntity> {
