@@ -2,3 +2,4 @@ export * from './databases';
 export * from './api-app';
 export * from './fixtures';
 export * from './lib-context';
+export * from './prices';

@@ -2,11 +2,16 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CoreModule, SpotConfig, StructuredLogger } from '@spot/core';
 import { IdentityModule } from '@spot/identity';
+import { CatalogModule } from '@spot/catalog';
+import { GlobalRiskModule } from '@spot/global-risk';
+import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
+import { SentinelModule } from '@spot/sentinel';
 import { JobRunner } from './job-runner';
 import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
+import { EmergencyQueueJob, GrowthSnapshotJob, HealthMonitorJob, ReplicaCoordinatorJob } from './jobs/sentinel.jobs';
 
-export const SCHEDULED_JOBS = [RevokedTokenPurgeJob];
+export const SCHEDULED_JOBS = [RevokedTokenPurgeJob, HealthMonitorJob, ReplicaCoordinatorJob, EmergencyQueueJob, GrowthSnapshotJob];
 
 @Module({})
 export class SchedulerModule {
@@ -18,6 +23,10 @@ export class SchedulerModule {
         CoreModule.forRoot(config, { component: 'WORK-SCHED', logger }),
         PersistenceModule.forRoot(),
         IdentityModule,
+        CatalogModule,
+        GlobalRiskModule,
+        NotificationsModule,
+        SentinelModule,
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],
       providers: [JobRunner, ...SCHEDULED_JOBS],
