@@ -5,7 +5,7 @@ import { buildOpenApiDocument } from '../src/bootstrap';
  * Who may call each route. Every route the API serves must appear here (the first test checks
  * it against the OpenAPI document), so no route ships without a tenancy check.
  */
-type Access = 'public' | 'user' | 'super_admin' | 'client_token' | 'agent' | 'client_scope';
+type Access = 'public' | 'user' | 'super_admin' | 'client_token' | 'agent' | 'client_scope' | 'agent_or_owner' | 'agent_owner' | 'tenant';
 
 const ROUTES: Record<string, Access> = {
   'GET /health': 'public',
@@ -22,7 +22,29 @@ const ROUTES: Record<string, Access> = {
   'GET /api/client/{id}/agents': 'client_scope',
   'GET /api/client/{id}/instances': 'client_scope',
   'POST /api/client/{id}/client-token': 'client_scope',
+  'GET /api/client/{id}/replicas': 'client_scope',
+  'POST /api/agents/{id}/rebalance-recommendation': 'agent',
+  'POST /api/agents/{id}/create-emergency-replica': 'agent',
+  'POST /api/agents/{id}/termination': 'agent',
+  'POST /api/agents/{id}/termination-imminent': 'agent',
+  'POST /api/agents/{id}/interruption': 'agent',
+  'POST /api/agents/{id}/replicas': 'agent_or_owner',
+  'GET /api/agents/{id}/replicas': 'agent_or_owner',
+  'POST /api/agents/{id}/replicas/{rid}/promote': 'agent_or_owner',
+  'DELETE /api/agents/{id}/replicas/{rid}': 'agent_or_owner',
+  'PUT /api/agents/{id}/replicas/{rid}': 'agent_or_owner',
+  'POST /api/agents/{id}/replicas/{rid}/status': 'agent_or_owner',
+  'POST /api/agents/{id}/replicas/{rid}/sync-status': 'agent_or_owner',
+  'POST /api/client/agents/{id}/config': 'agent_owner',
+  'GET /api/notifications': 'tenant',
+  'POST /api/notifications/read-all': 'tenant',
+  'POST /api/notifications/{id}/read': 'tenant',
+  'GET /api/admin/system-health': 'super_admin',
+  'GET /api/admin/growth': 'super_admin',
 };
+
+/** A well-formed id nobody has, for the second path parameter. */
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 interface Tenant {
   clientId: string;
@@ -56,8 +78,9 @@ describeEachDatabase('tenancy on every route', (db) => {
 
   const call = (route: string, id: string, token?: string) => {
     const [method, template] = route.split(' ');
-    const path = template.replace('{id}', id);
-    const req = method === 'GET' ? api.http().get(path) : api.http().post(path).send({});
+    const path = template.replace('{id}', id).replace('{rid}', UNKNOWN_ID);
+    const req =
+      method === 'GET' ? api.http().get(path) : method === 'DELETE' ? api.http().delete(path) : method === 'PUT' ? api.http().put(path).send({}) : api.http().post(path).send({});
     return token ? req.set(bearer(token)) : req;
   };
 
@@ -89,6 +112,36 @@ describeEachDatabase('tenancy on every route', (db) => {
     await call(route, a.agentId, b.agentToken).expect(404);
     for (const token of [a.clientToken, a.userToken, admin, undefined]) await call(route, a.agentId, token).expect(401);
     await call(route, a.agentId, a.agentToken).expect(200);
+  });
+
+  it.each(routesWith('agent_or_owner'))("%s: the agent, its client's people and super-admins; others get 404", async (route) => {
+    for (const token of [b.userToken, b.clientToken, b.agentToken]) {
+      const res = await call(route, a.agentId, token).expect(404);
+      expect(res.body.details.code).toBe('AGENT_NOT_FOUND');
+    }
+    await call(route, a.agentId).expect(401);
+    for (const token of [a.agentToken, a.userToken, a.clientToken, admin]) {
+      const res = await call(route, a.agentId, token);
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.body?.details?.code).not.toBe('AGENT_NOT_FOUND');
+    }
+  });
+
+  it.each(routesWith('agent_owner'))("%s: the agent's client (users, client token) and super-admins; others get 404", async (route) => {
+    for (const token of [b.userToken, b.clientToken]) {
+      const res = await call(route, a.agentId, token).expect(404);
+      expect(res.body.details.code).toBe('AGENT_NOT_FOUND');
+    }
+    for (const token of [a.agentToken, undefined]) await call(route, a.agentId, token).expect(401);
+    for (const token of [a.userToken, a.clientToken, admin]) await call(route, a.agentId, token).expect(200);
+  });
+
+  it.each(routesWith('tenant'))("%s: users and client tokens, scoped to their own tenant; agents and strangers 401", async (route) => {
+    for (const token of [a.agentToken, undefined]) await call(route, UNKNOWN_ID, token).expect(401);
+    for (const token of [a.userToken, a.clientToken, admin]) {
+      const res = await call(route, UNKNOWN_ID, token);
+      expect(res.status).toBe(route.includes('{id}') ? 404 : 200);
+    }
   });
 
   it.each(routesWith('super_admin'))('%s: super-admins only', async (route) => {
