@@ -305,7 +305,7 @@ export class ReplicaService {
    * marked promoted, and the next standby (the demoted old primary, or in manual mode a new one).
    */
   async promoteLocked(manager: EntityManager, agentId: string, replicaId: string, options: PromoteOptions): Promise<PromotionResult> {
-    const agent = await this.registry.lockForUpdate(agentId, manager);
+    const agent = await this.registry.lockWithClient(agentId, manager);
     const replica = await this.get(agentId, replicaId, manager);
     if (replica.status !== 'ready' || !replica.isActive || !replica.instanceId) {
       throw DomainError.conflict('REPLICA_NOT_READY', `Replica ${replica.id} is ${replica.status}; only a ready replica can be promoted`, { status: replica.status });

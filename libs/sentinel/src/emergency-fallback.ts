@@ -5,6 +5,7 @@ import { AgentRegistry } from '@spot/identity';
 import { NotificationService } from '@spot/notifications';
 import { AgentEntity, insertRow, InterruptionSignalType, isUniqueViolation, SpotInterruptionEventEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { PromotionResult, ReplicaService } from '@spot/replicas';
+import { ConcurrencyLimit } from './concurrency-limit';
 import { EmergencyAdmission } from './emergency-admission';
 import { REBALANCE_RISK_THRESHOLD, RebalanceRiskScorer } from './rebalance-risk';
 
@@ -46,6 +47,9 @@ const QUEUE_PRIORITY: Record<InterruptionSignalType, number> = { 'termination-no
 
 const COMPONENT = 'CORE-SEF';
 
+/** Failover transactions run at once per process (see ConcurrencyLimit); they queue on the client row anyway. */
+const CONCURRENT_FAILOVERS = 4;
+
 /**
  * Smart Emergency Fallback (seeds 001, 004): turns interruption signals into replicas and
  * failovers. Rebalance → risk score → emergency replica in the safest affordable pool above 0.30;
@@ -56,6 +60,8 @@ const COMPONENT = 'CORE-SEF';
  * Owns spot_interruption_events.
  */
 export class EmergencyFallback {
+  private readonly failovers = new ConcurrencyLimit(CONCURRENT_FAILOVERS);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
@@ -131,15 +137,6 @@ export class EmergencyFallback {
       // Primary and replica reported at the same moment: the other insert won.
       return { event: (await this.repo().findOneBy({ dedupKey })) as SpotInterruptionEventEntity, duplicate: true };
     }
-    await this.notifications.notify({
-      clientId: agent.clientId,
-      agentId: agent.id,
-      category: 'interruption',
-      severity: signal.signalType === 'termination-notice' ? 'critical' : 'warning',
-      title: `${agent.logicalAgentId}: ${signal.signalType === 'termination-notice' ? 'spot termination notice' : 'rebalance recommendation'}`,
-      message: `AWS sent a ${signal.signalType} for ${instanceId}${event.poolId ? ` in pool ${event.poolId}` : ''}`,
-      metadata: { event_id: event.id, instance_id: instanceId },
-    });
     return { event, duplicate: false };
   }
 
@@ -166,7 +163,7 @@ export class EmergencyFallback {
       if (assessment.score <= REBALANCE_RISK_THRESHOLD) return this.finish(event, { responseAction: 'monitor', success: true });
     }
     if (event.signalType === 'termination-notice') {
-      const promoted = await this.tx.run((manager) => this.promoteReady(manager, event, signal.replicaId, started));
+      const promoted = await this.failovers.run(() => this.tx.run((manager) => this.promoteReady(manager, event, signal.replicaId, started)));
       if (promoted) return promoted;
     }
     return this.launchOrQueue(event);
@@ -174,7 +171,7 @@ export class EmergencyFallback {
 
   /** Termination with a ready replica: promote it now (no launch, so no rate limit). */
   private async promoteReady(manager: EntityManager, event: SpotInterruptionEventEntity, requestedId: string | undefined, started: number): Promise<SpotInterruptionEventEntity | null> {
-    await this.registry.lockForUpdate(event.agentId, manager);
+    await this.registry.lockWithClient(event.agentId, manager);
     const live = await this.replicas.live(event.agentId, manager);
     const ready = live.filter((r) => r.status === 'ready' && r.parentInstanceId === event.instanceId);
     const replica = (requestedId && ready.find((r) => r.id === requestedId)) || ready[0];
@@ -235,6 +232,9 @@ export class EmergencyFallback {
   }
 
   private async finish(event: SpotInterruptionEventEntity, changes: Partial<SpotInterruptionEventEntity> & { responseAction: ResponseAction }, manager?: EntityManager): Promise<SpotInterruptionEventEntity> {
+    // Told once, with the first response, inside the response's transaction: the notification row
+    // references the client, which a failover holds locked; waiting for it outside would pin a connection.
+    if (event.responseAction === null) await this.announce(event, changes.responseAction, manager);
     Object.assign(event, changes, { updatedAt: this.clock.now() });
     const { id, ...fields } = event;
     await this.repo(manager).update({ id }, fields as QueryDeepPartialEntity<SpotInterruptionEventEntity>);
@@ -253,6 +253,22 @@ export class EmergencyFallback {
       );
     }
     return event;
+  }
+
+  private async announce(event: SpotInterruptionEventEntity, action: ResponseAction, manager?: EntityManager): Promise<void> {
+    const termination = event.signalType === 'termination-notice';
+    await this.notifications.notify(
+      {
+        clientId: event.clientId,
+        agentId: event.agentId,
+        category: 'interruption',
+        severity: termination ? 'critical' : 'warning',
+        title: `${termination ? 'Spot termination notice' : 'Rebalance recommendation'} for ${event.instanceId}`,
+        message: `AWS sent a ${event.signalType} for ${event.instanceId}${event.poolId ? ` in pool ${event.poolId}` : ''}; response: ${action}`,
+        metadata: { event_id: event.id, instance_id: event.instanceId, response_action: action },
+      },
+      manager,
+    );
   }
 
   /** An emergency-launched replica was promoted: its termination event's failover is complete. */
