@@ -163,30 +163,15 @@ export class ReplicaService {
       excludeZones: input.excludeZones,
     };
     const placement = await this.selector.choose(request);
-    const now = this.clock.now();
-    const replica: ReplicaInstanceEntity = {
-      id: this.ids.uuid(),
-      clientId: agent.clientId,
-      agentId: agent.id,
-      instanceId: null,
+    const replica = this.newReplica(agent, {
       parentInstanceId: agent.instanceId,
       replicaType: input.type,
       poolId: placement.poolId,
       instanceType: placement.instanceType,
       az: placement.az,
       hourlyPrice: placement.hourlyPrice,
-      status: 'launching',
-      syncStatus: null,
-      stateTransferProgress: 0,
-      syncLatencyMs: null,
       createdBy: input.createdBy,
-      isActive: true,
-      createdAt: now,
-      readyAt: null,
-      promotedAt: null,
-      terminatedAt: null,
-      updatedAt: now,
-    };
+    });
     await insertRow(manager, ReplicaInstanceEntity, replica);
     const commandType = input.commandType ?? 'launch-replica';
     const command = await this.commands.issue(
@@ -395,32 +380,41 @@ export class ReplicaService {
     old: { instanceId: string | null; poolId: string | null; instanceType: string | null; az: string | null },
     by: string,
   ): Promise<ReplicaInstanceEntity> {
-    const now = this.clock.now();
-    const replica: ReplicaInstanceEntity = {
-      id: this.ids.uuid(),
-      clientId: agent.clientId,
-      agentId: agent.id,
+    const replica = this.newReplica(agent, {
       instanceId: old.instanceId,
       parentInstanceId: agent.instanceId,
       replicaType: 'manual',
       poolId: old.poolId,
       instanceType: old.instanceType,
       az: old.az,
-      hourlyPrice: null,
       status: 'syncing',
       syncStatus: 'demoted',
+      createdBy: by,
+    });
+    await insertRow(manager, ReplicaInstanceEntity, replica);
+    return replica;
+  }
+
+  private newReplica(agent: AgentEntity, fields: Pick<ReplicaInstanceEntity, 'parentInstanceId' | 'replicaType' | 'poolId' | 'instanceType' | 'az' | 'createdBy'> & Partial<ReplicaInstanceEntity>): ReplicaInstanceEntity {
+    const now = this.clock.now();
+    return {
+      id: this.ids.uuid(),
+      clientId: agent.clientId,
+      agentId: agent.id,
+      instanceId: null,
+      hourlyPrice: null,
+      status: 'launching',
+      syncStatus: null,
       stateTransferProgress: 0,
       syncLatencyMs: null,
-      createdBy: by,
       isActive: true,
       createdAt: now,
       readyAt: null,
       promotedAt: null,
       terminatedAt: null,
       updatedAt: now,
+      ...fields,
     };
-    await insertRow(manager, ReplicaInstanceEntity, replica);
-    return replica;
   }
 
   /** Deletes (terminates) a replica and asks the agent to terminate its instance. Idempotent. */

@@ -50,17 +50,15 @@ export class ClientTokenGuard implements CanActivate {
   }
 }
 
-/**
- * Routes under /api/client/:id: the client's own users, its client token, or a super-admin.
- * Anyone else is told the client does not exist.
- */
+/** A client's people: its client token, or a user JWT (checked by the passport strategy). */
 @Injectable()
-export class ClientScopeGuard extends UserAuthGuard {
-  constructor(private readonly clients: ClientService) {
+abstract class ClientPeopleGuard extends UserAuthGuard {
+  constructor(protected readonly clients: ClientService) {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Establishes the principal from a client token or a user JWT; anything else is 401. */
+  protected async identify(context: ExecutionContext): Promise<AuthenticatedRequest> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request);
     if (token && looksLikeClientToken(token)) {
@@ -69,6 +67,18 @@ export class ClientScopeGuard extends UserAuthGuard {
     } else {
       await super.canActivate(context);
     }
+    return request;
+  }
+}
+
+/**
+ * Routes under /api/client/:id: the client's own users, its client token, or a super-admin.
+ * Anyone else is told the client does not exist.
+ */
+@Injectable()
+export class ClientScopeGuard extends ClientPeopleGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = await this.identify(context);
     const clientId = String(request.params.id);
     if (!canAccessClient(principalOf(request), clientId)) throw DomainError.notFound('client', clientId);
     return true;
@@ -96,75 +106,55 @@ export class AgentAuthGuard implements CanActivate {
  * not exist.
  */
 @Injectable()
-export class AgentOrOwnerGuard extends UserAuthGuard {
+export class AgentOrOwnerGuard extends ClientPeopleGuard {
   constructor(
-    private readonly clients: ClientService,
+    clients: ClientService,
     private readonly agents: AgentRegistry,
   ) {
-    super();
+    super(clients);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const agentId = String(request.params.id);
     const token = bearerToken(request);
     if (!token) throw missingCredentials();
-    if (looksLikeClientToken(token)) {
-      const client = await this.clients.authenticateClientToken(token);
-      request.principal = { kind: 'client', clientId: client.id };
-    } else if (this.agents.isAgentToken(token)) {
-      request.principal = await this.agents.authenticate(token, agentId);
+    if (this.agents.isAgentToken(token)) {
+      request.principal = await this.agents.authenticate(token, String(request.params.id));
       return true;
-    } else {
-      await super.canActivate(context);
     }
-    const owner = await this.agents.findAgent(agentId);
-    if (!owner || !canAccessClient(principalOf(request), owner.clientId)) throw DomainError.notFound('agent', agentId);
-    return true;
+    await this.identify(context);
+    return requireAgentOwner(this.agents, request);
   }
 }
 
 /** /api/client/agents/:id/…: the agent's client (its users or client token) or a super-admin. */
 @Injectable()
-export class AgentOwnerGuard extends UserAuthGuard {
+export class AgentOwnerGuard extends ClientPeopleGuard {
   constructor(
-    private readonly clients: ClientService,
+    clients: ClientService,
     private readonly agents: AgentRegistry,
   ) {
-    super();
+    super(clients);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request);
-    if (token && looksLikeClientToken(token)) {
-      const client = await this.clients.authenticateClientToken(token);
-      request.principal = { kind: 'client', clientId: client.id };
-    } else {
-      await super.canActivate(context);
-    }
-    const agentId = String(request.params.id);
-    const owner = await this.agents.findAgent(agentId);
-    if (!owner || !canAccessClient(principalOf(request), owner.clientId)) throw DomainError.notFound('agent', agentId);
-    return true;
+    return requireAgentOwner(this.agents, await this.identify(context));
   }
+}
+
+/** The agent of `:id` must belong to a client the caller may access; otherwise it "does not exist". */
+async function requireAgentOwner(agents: AgentRegistry, request: AuthenticatedRequest): Promise<true> {
+  const agentId = String(request.params.id);
+  const owner = await agents.findAgent(agentId);
+  if (!owner || !canAccessClient(principalOf(request), owner.clientId)) throw DomainError.notFound('agent', agentId);
+  return true;
 }
 
 /** Tenant-wide routes (notifications): a signed-in user or the client token; the tenant is theirs. */
 @Injectable()
-export class TenantGuard extends UserAuthGuard {
-  constructor(private readonly clients: ClientService) {
-    super();
-  }
-
+export class TenantGuard extends ClientPeopleGuard {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const token = bearerToken(request);
-    if (token && looksLikeClientToken(token)) {
-      const client = await this.clients.authenticateClientToken(token);
-      request.principal = { kind: 'client', clientId: client.id };
-      return true;
-    }
-    return super.canActivate(context);
+    await this.identify(context);
+    return true;
   }
 }
