@@ -3,6 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { AccountService, IdentityModule } from '@spot/identity';
 import { CatalogModule } from '@spot/catalog';
+import { DecisionsModule } from '@spot/decisions';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
@@ -15,6 +16,10 @@ import { AgentsController } from './controllers/agents.controller';
 import { AuthController } from './controllers/auth.controller';
 import { ClientController } from './controllers/client.controller';
 import { ClientReplicasController } from './controllers/client-replicas.controller';
+import { AgentCommandsController } from './controllers/agent-commands.controller';
+import { AgentDecisionsController } from './controllers/agent-decisions.controller';
+import { ClientDecisionsController } from './controllers/client-decisions.controller';
+import { ClientInstancesController } from './controllers/client-instances.controller';
 import { HealthController } from './controllers/health.controller';
 import { InterruptionsController } from './controllers/interruptions.controller';
 import { NotificationsController } from './controllers/notifications.controller';
@@ -53,6 +58,7 @@ export class ApiModule {
         GlobalRiskModule,
         NotificationsModule,
         SentinelModule,
+        DecisionsModule,
       ],
       controllers: [
         HealthController,
@@ -66,6 +72,10 @@ export class ApiModule {
         ClientController,
         ClientReplicasController,
         NotificationsController,
+        AgentCommandsController,
+        AgentDecisionsController,
+        ClientDecisionsController,
+        ClientInstancesController,
       ],
       providers: [UserJwtStrategy, RateLimitGuard, { provide: SuperAdminBootstrap, inject: [AccountService, StructuredLogger, SPOT_CONFIG], useFactory: (a: AccountService, l: StructuredLogger, c: SpotConfig) => new SuperAdminBootstrap(a, l, c) }],
     };

@@ -17,12 +17,12 @@ describeEachDatabase('global risk flags in replica placement', (db) => {
     actor = new ApiActor(api);
     first = await actor.signup('First Co', 'ops@first.test');
     second = await actor.signup('Second Co', 'ops@second.test');
-    await putSpotPrices(api.dataSource, api.clock.now(), 'eu-west-1', {
-      'm5.large.eu-west-1a': 0.04,
-      'm5.large.eu-west-1b': 0.045,
-      'm5.large.eu-west-1c': 0.05,
-      'm5a.large.eu-west-1a': 0.041,
-    });
+    await putSpotPrices(api.dataSource, api.clock, [
+      { instanceType: 'm5.large', az: 'eu-west-1a', price: 0.04 },
+      { instanceType: 'm5.large', az: 'eu-west-1b', price: 0.045 },
+      { instanceType: 'm5.large', az: 'eu-west-1c', price: 0.05 },
+      { instanceType: 'm5a.large', az: 'eu-west-1a', price: 0.041 },
+    ]);
   });
   afterAll(async () => api?.close());
 

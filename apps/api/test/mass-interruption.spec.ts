@@ -23,7 +23,7 @@ describeEachDatabase('mass interruption', (db) => {
     });
     const actor = new ApiActor(api);
     const admin = await actor.adminToken();
-    await putSpotPrices(api.dataSource, api.clock.now(), 'eu-west-1', { [POOL]: 0.04, 'm5.large.eu-west-1b': 0.045, 'm5.large.eu-west-1c': 0.05 });
+    await putSpotPrices(api.dataSource, api.clock, [{ instanceType: 'm5.large', az: 'eu-west-1a', price: 0.04 }, { instanceType: 'm5.large', az: 'eu-west-1b', price: 0.045 }, { instanceType: 'm5.large', az: 'eu-west-1c', price: 0.05 }]);
     for (let c = 0; c < 4; c++) {
       const client = await actor.createClient(admin, { name: `Fleet ${c}`, max_agents: 100, max_instances: 200 });
       for (let i = 0; i < 28; i++) {

@@ -12,13 +12,13 @@ interface Agent {
   instanceId: string;
 }
 
-const MARKET = { 'm5.large.eu-west-1a': 0.04, 'm5.large.eu-west-1b': 0.045, 'm5.large.eu-west-1c': 0.05 };
+const MARKET = [{ instanceType: 'm5.large', az: 'eu-west-1a', price: 0.04 }, { instanceType: 'm5.large', az: 'eu-west-1b', price: 0.045 }, { instanceType: 'm5.large', az: 'eu-west-1c', price: 0.05 }];
 
 async function startWithMarket(db: Parameters<typeof startTestApi>[0]) {
   const api = await startTestApi(db);
   const actor = new ApiActor(api);
   const signup = await actor.signup('Scenario Co', `ops-${Math.random().toString(36).slice(2, 8)}@scenario.test`);
-  await putSpotPrices(api.dataSource, api.clock.now(), 'eu-west-1', MARKET);
+  await putSpotPrices(api.dataSource, api.clock, MARKET);
   const register = async (logicalId: string, az = 'eu-west-1a'): Promise<Agent> => {
     const instanceId = freshInstanceId();
     const agent = await actor.register(signup.clientToken, { logical_agent_id: logicalId, instance_id: instanceId, az, instance_type: 'm5.large', mode: 'spot' });

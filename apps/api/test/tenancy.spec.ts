@@ -5,7 +5,7 @@ import { buildOpenApiDocument } from '../src/bootstrap';
  * Who may call each route. Every route the API serves must appear here (the first test checks
  * it against the OpenAPI document), so no route ships without a tenancy check.
  */
-type Access = 'public' | 'user' | 'super_admin' | 'client_token' | 'agent' | 'client_scope' | 'agent_or_owner' | 'agent_owner' | 'tenant';
+type Access = 'public' | 'user' | 'super_admin' | 'client_token' | 'agent' | 'agent_write' | 'client_scope' | 'client_instance' | 'agent_or_owner' | 'agent_owner' | 'tenant';
 
 const ROUTES: Record<string, Access> = {
   'GET /health': 'public',
@@ -18,10 +18,20 @@ const ROUTES: Record<string, Access> = {
   'POST /api/agents/register': 'client_token',
   'POST /api/agents/{id}/heartbeat': 'agent',
   'GET /api/agents/{id}/config': 'agent',
+  'GET /api/agents/{id}/pending-commands': 'agent',
+  'POST /api/agents/{id}/commands/{commandId}/executed': 'agent_write',
+  'POST /api/agents/{id}/decide': 'agent',
+  'GET /api/agents/{id}/switch-recommendation': 'agent',
+  'POST /api/agents/{id}/issue-switch-command': 'agent',
+  'POST /api/agents/{id}/switch-report': 'agent_write',
   'GET /api/client/{id}': 'client_scope',
   'GET /api/client/{id}/agents': 'client_scope',
   'GET /api/client/{id}/instances': 'client_scope',
   'POST /api/client/{id}/client-token': 'client_scope',
+  'GET /api/client/{id}/switches': 'client_scope',
+  'GET /api/client/{id}/savings': 'client_scope',
+  'GET /api/client/{id}/agents/decisions': 'client_scope',
+  'POST /api/client/instances/{id}/force-switch': 'client_instance',
   'GET /api/client/{id}/replicas': 'client_scope',
   'POST /api/agents/{id}/rebalance-recommendation': 'agent',
   'POST /api/agents/{id}/create-emergency-replica': 'agent',
@@ -52,6 +62,8 @@ interface Tenant {
   clientToken: string;
   agentId: string;
   agentToken: string;
+  /** Id of the record of the agent's instance (InstanceDto.id). */
+  instanceRecordId: string;
 }
 
 describeEachDatabase('tenancy on every route', (db) => {
@@ -63,7 +75,8 @@ describeEachDatabase('tenancy on every route', (db) => {
   const tenant = async (actor: ApiActor, name: string): Promise<Tenant> => {
     const signup = await actor.signup(name, `${name.toLowerCase()}@tenancy.test`);
     const agent = await actor.register(signup.clientToken, { logical_agent_id: `${name}-agent` });
-    return { ...signup, agentId: agent.agentId, agentToken: agent.agentToken };
+    const instances = await api.http().get(`/api/client/${signup.clientId}/instances`).set(bearer(signup.userToken)).expect(200);
+    return { ...signup, agentId: agent.agentId, agentToken: agent.agentToken, instanceRecordId: instances.body.items[0].id };
   };
 
   beforeAll(async () => {
@@ -112,6 +125,23 @@ describeEachDatabase('tenancy on every route', (db) => {
     await call(route, a.agentId, b.agentToken).expect(404);
     for (const token of [a.clientToken, a.userToken, admin, undefined]) await call(route, a.agentId, token).expect(401);
     await call(route, a.agentId, a.agentToken).expect(200);
+  });
+
+  it.each(routesWith('agent_write'))("%s: only the agent's own token; another agent's gets 404", async (route) => {
+    await call(route, a.agentId, b.agentToken).expect(404);
+    for (const token of [a.clientToken, a.userToken, admin, undefined]) await call(route, a.agentId, token).expect(401);
+    const own = await call(route, a.agentId, a.agentToken);
+    expect(own.status).not.toBe(401); // past the guard: the empty body or unknown command is what it refuses
+    expect(own.status).toBeLessThan(500);
+  });
+
+  it.each(routesWith('client_instance'))("%s: another client's user and token get 404, agents and strangers 401", async (route) => {
+    for (const token of [b.userToken, b.clientToken]) {
+      const res = await call(route, a.instanceRecordId, token).expect(404);
+      expect(res.body.details.code).toBe('INSTANCE_NOT_FOUND');
+    }
+    for (const token of [a.agentToken, undefined]) await call(route, a.instanceRecordId, token).expect(401);
+    for (const token of [a.userToken, a.clientToken, admin]) await call(route, a.instanceRecordId, token).expect(400); // past tenancy: the empty body is refused
   });
 
   it.each(routesWith('agent_or_owner'))("%s: the agent, its client's people and super-admins; others get 404", async (route) => {

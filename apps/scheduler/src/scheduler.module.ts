@@ -1,17 +1,30 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { CoreModule, SpotConfig, StructuredLogger } from '@spot/core';
-import { IdentityModule } from '@spot/identity';
 import { CatalogModule } from '@spot/catalog';
+import { DecisionsModule } from '@spot/decisions';
 import { GlobalRiskModule } from '@spot/global-risk';
+import { IdentityModule } from '@spot/identity';
 import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
 import { SentinelModule } from '@spot/sentinel';
 import { JobRunner } from './job-runner';
+import { CommandExpiryJob } from './jobs/command-expiry.job';
+import { DecisionLoopJob } from './jobs/decision-loop.job';
 import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
+import { SavingsSnapshotJob } from './jobs/savings-snapshot.job';
 import { EmergencyQueueJob, GrowthSnapshotJob, HealthMonitorJob, ReplicaCoordinatorJob } from './jobs/sentinel.jobs';
 
-export const SCHEDULED_JOBS = [RevokedTokenPurgeJob, HealthMonitorJob, ReplicaCoordinatorJob, EmergencyQueueJob, GrowthSnapshotJob];
+export const SCHEDULED_JOBS = [
+  RevokedTokenPurgeJob,
+  DecisionLoopJob,
+  CommandExpiryJob,
+  SavingsSnapshotJob,
+  HealthMonitorJob,
+  ReplicaCoordinatorJob,
+  EmergencyQueueJob,
+  GrowthSnapshotJob,
+];
 
 @Module({})
 export class SchedulerModule {
@@ -22,11 +35,12 @@ export class SchedulerModule {
       imports: [
         CoreModule.forRoot(config, { component: 'WORK-SCHED', logger }),
         PersistenceModule.forRoot(),
-        IdentityModule,
         CatalogModule,
         GlobalRiskModule,
+        IdentityModule,
         NotificationsModule,
         SentinelModule,
+        DecisionsModule,
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],
       providers: [JobRunner, ...SCHEDULED_JOBS],

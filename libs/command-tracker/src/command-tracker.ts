@@ -43,6 +43,14 @@ export interface CommandFilter {
 }
 
 const COMPONENT = 'CORE-CMD';
+/** JSON kept in TEXT columns (64 KB on MySQL): payloads and results stay well inside it. */
+const MAX_JSON_CHARS = 16_000;
+
+function assertSmallJson(value: Record<string, unknown> | undefined, field: string): void {
+  if (value !== undefined && JSON.stringify(value).length > MAX_JSON_CHARS) {
+    throw DomainError.invalid('JSON_TOO_LARGE', `${field} is larger than ${MAX_JSON_CHARS} characters of JSON`, [{ field, problems: [`${field} must be at most ${MAX_JSON_CHARS} characters as JSON`] }]);
+  }
+}
 const CLAIM_SCAN = 50;
 
 const strip = (row: CommandEntity): CommandRecord => {
@@ -60,7 +68,8 @@ const strip = (row: CommandEntity): CommandRecord => {
  * - it is refused (409 COMMAND_OUTRANKED) while a conflicting pending command of higher priority
  *   waits, and (409 COMMAND_IN_PROGRESS) while a conflicting command of at least its priority is
  *   executing; emergency commands are never refused by an executing one.
- * Every transition is appended to system_events.
+ * A pending command past its expiry blocks nothing and is never handed out: it expires on sight
+ * (poll or issue) or in the expiry job. Every transition is appended to system_events.
  */
 export class CommandTracker {
   constructor(
@@ -81,6 +90,7 @@ export class CommandTracker {
     if (!input.commandType || input.commandType.length > 50) {
       throw DomainError.invalid('INVALID_COMMAND', 'command type must be 1-50 characters', [{ field: 'command_type', problems: ['command_type must be 1-50 characters'] }]);
     }
+    assertSmallJson(input.payload, 'payload');
     const ttl = input.ttlSeconds ?? DEFAULT_TTL_SECONDS[input.origin];
     if (!(ttl > 0)) throw DomainError.invalid('INVALID_COMMAND', 'ttl must be positive', [{ field: 'ttl_seconds', problems: ['ttl_seconds must be positive'] }]);
 
@@ -109,7 +119,10 @@ export class CommandTracker {
       order: { createdAt: 'ASC', id: 'ASC' },
       lock: writeLock(manager),
     });
-    const conflicting = group === null ? [] : open.filter((c) => conflictGroupOf(c.commandType, c.payload) === group);
+    // A stale pending command blocks nothing: it expires here instead.
+    const isStale = (c: CommandEntity) => c.status === 'pending' && c.expiresAt !== null && c.expiresAt.getTime() <= now.getTime();
+    for (const stale of open.filter(isStale)) await this.expireIn(manager, stale, now);
+    const conflicting = group === null ? [] : open.filter((c) => !isStale(c) && conflictGroupOf(c.commandType, c.payload) === group);
 
     const inProgress = conflicting.find((c) => c.status === 'executing' && c.priority >= priority);
     if (inProgress && input.origin !== 'emergency') {
@@ -169,13 +182,17 @@ export class CommandTracker {
    * unless it is an emergency.
    */
   async claimNext(agentId: string, limit = 10): Promise<CommandRecord[]> {
-    await this.expireStale({ agentId });
     const now = this.clock.now();
-    const candidates = await this.repo().find({
+    const pending = await this.repo().find({
       where: { agentId, status: 'pending' },
       order: { priority: 'DESC', createdAt: 'ASC', id: 'ASC' },
       take: CLAIM_SCAN,
     });
+    if (pending.length === 0) return []; // the common poll: one query
+    // Stale commands are expired on sight rather than handed out.
+    const stale = pending.filter((c) => c.expiresAt !== null && c.expiresAt.getTime() <= now.getTime());
+    for (const command of stale) await this.expire(command, now);
+    const candidates = pending.filter((c) => !stale.includes(c));
     if (candidates.length === 0) return [];
     const executing = await this.repo().find({ select: { id: true, commandType: true, payload: true }, where: { agentId, status: 'executing' } });
     const busy = new Set(executing.map((c) => conflictGroupOf(c.commandType, c.payload)).filter((g): g is string => g !== null));
@@ -204,6 +221,7 @@ export class CommandTracker {
    * still recorded (the agent did run it).
    */
   async recordExecution(agentId: string, commandId: string, outcome: ExecutionOutcome): Promise<ExecutionReceipt> {
+    assertSmallJson(outcome.result, 'result');
     return this.tx.run(async (manager) => {
       const command = await this.repo(manager).findOne({ where: { id: commandId }, lock: writeLock(manager) });
       if (!command || command.agentId !== agentId) throw DomainError.notFound('command', commandId);
@@ -245,27 +263,30 @@ export class CommandTracker {
    * Pending commands past their expiry and executing commands whose agent never reported within
    * EXECUTION_TIMEOUT_SECONDS become expired. Returns how many did.
    */
-  async expireStale(scope: { agentId?: string } = {}): Promise<number> {
+  async expireStale(): Promise<number> {
     const now = this.clock.now();
     const executionCutoff = new Date(now.getTime() - EXECUTION_TIMEOUT_SECONDS * 1000);
-    const agent = scope.agentId ? { agentId: scope.agentId } : {};
     const [stalePending, staleExecuting] = await Promise.all([
-      this.repo().find({ where: { ...agent, status: 'pending', expiresAt: LessThanOrEqual(now) } }),
-      this.repo().find({ where: { ...agent, status: 'executing', claimedAt: LessThanOrEqual(executionCutoff) } }),
+      this.repo().find({ where: { status: 'pending', expiresAt: LessThanOrEqual(now) } }),
+      this.repo().find({ where: { status: 'executing', claimedAt: LessThanOrEqual(executionCutoff) } }),
     ]);
     let expired = 0;
-    for (const command of [...stalePending, ...staleExecuting]) {
-      const unclaimed = command.status === 'pending';
-      const errorMessage = unclaimed ? 'not claimed by the agent before it expired' : `no result reported within ${EXECUTION_TIMEOUT_SECONDS} s of being claimed`;
-      const done = await this.tx.run(async (manager) => {
-        const result = await this.repo(manager).update({ id: command.id, status: command.status }, { status: 'expired', errorMessage, updatedAt: now });
-        if (result.affected !== 1) return false;
-        await this.record(manager, { ...command, status: 'expired' }, 'command.expired', `${command.origin} ${command.commandType} command expired: ${errorMessage}`, {}, 'warning');
-        return true;
-      });
-      if (done) expired += 1;
-    }
+    for (const command of [...stalePending, ...staleExecuting]) if (await this.expire(command, now)) expired += 1;
     return expired;
+  }
+
+  /** Expires one command if nobody changed it meanwhile; true when this call did. */
+  private expire(command: CommandEntity, now: Date): Promise<boolean> {
+    return this.tx.run((manager) => this.expireIn(manager, command, now));
+  }
+
+  private async expireIn(manager: EntityManager, command: CommandEntity, now: Date): Promise<boolean> {
+    const unclaimed = command.status === 'pending';
+    const errorMessage = unclaimed ? 'not claimed by the agent before it expired' : `no result reported within ${EXECUTION_TIMEOUT_SECONDS} s of being claimed`;
+    const result = await this.repo(manager).update({ id: command.id, status: command.status }, { status: 'expired', errorMessage, updatedAt: now });
+    if (result.affected !== 1) return false;
+    await this.record(manager, { ...command, status: 'expired' }, 'command.expired', `${command.origin} ${command.commandType} command expired: ${errorMessage}`, {}, 'warning');
+    return true;
   }
 
   countPending(filter: CommandFilter = {}): Promise<number> {
@@ -275,6 +296,12 @@ export class CommandTracker {
   async findById(id: string): Promise<CommandRecord | null> {
     const row = await this.repo().findOneBy({ id });
     return row ? strip(row) : null;
+  }
+
+  /** Ids of the commands that `commandId` replaced. */
+  async supersededBy(commandId: string): Promise<string[]> {
+    const rows = await this.repo().find({ select: { id: true }, where: { supersededBy: commandId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return rows.map((r) => r.id);
   }
 
   /** Commands of an agent that are waiting or running, highest priority first. */

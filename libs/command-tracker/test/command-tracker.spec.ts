@@ -174,6 +174,24 @@ describeEachDatabase('CommandTracker', (db) => {
     expect(await eventsOf(running.id)).toEqual(['command.issued', 'command.claimed', 'command.expired', 'command.completed']);
   });
 
+  it('lets a stale higher-priority command expire instead of blocking a new one', async () => {
+    const who = await newAgent();
+    const manual = await tracker.issue({ ...who, commandType: 'switch', origin: 'manual', ttlSeconds: 30 });
+    clock.advanceSeconds(31);
+    const automatic = await tracker.issue({ ...who, commandType: 'switch', origin: 'automatic' });
+    expect((await tracker.findById(manual.id))?.status).toBe('expired');
+    expect((await tracker.claimNext(who.agentId)).map((c) => c.id)).toEqual([automatic.id]);
+  });
+
+  it('refuses results too large to keep', async () => {
+    const who = await newAgent();
+    const command = await tracker.issue({ ...who, commandType: 'cleanup', origin: 'manual' });
+    await tracker.claimNext(who.agentId);
+    const huge = { log: 'x'.repeat(20_000) };
+    expect(await refusal(tracker.recordExecution(who.agentId, command.id, { success: true, result: huge }))).toMatchObject({ kind: 'invalid', code: 'JSON_TOO_LARGE', details: { fields: [{ field: 'result' }] } });
+    expect((await tracker.findById(command.id))?.status).toBe('executing');
+  });
+
   it('refuses an unknown origin', async () => {
     const who = await newAgent();
     expect(await refusal(tracker.issue({ ...who, commandType: 'switch', origin: 'robot' as never }))).toMatchObject({ kind: 'invalid', code: 'INVALID_COMMAND' });

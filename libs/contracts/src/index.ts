@@ -28,6 +28,21 @@ export {
 } from './client/client-views.dto';
 export { ClientTokenRotatedDto } from './client/client-token.dto';
 export { HealthResponseDto, HealthComponentsDto, DatabaseHealthDto } from './health.dto';
+export { CommandDto, PendingCommandsQueryDto, PendingCommandsResponseDto, CommandExecutedRequestDto, CommandExecutedResponseDto } from './decisions/commands.dto';
+export { RecommendationDto, DecisionDto, DecisionResultDto, AgentDecisionDto, AgentDecisionPageDto } from './decisions/decisions.dto';
+export {
+  SwitchReportRequestDto,
+  SwitchDto,
+  SwitchImpactDto,
+  PlacementPriceDto,
+  SwitchProjectionDto,
+  SwitchReportResponseDto,
+  SwitchPageDto,
+  ForceSwitchRequestDto,
+  ForceSwitchResponseDto,
+  FORCE_SWITCH_TARGETS,
+} from './decisions/switches.dto';
+export { SavingsDayDto, SavingsTodayDto, SavingsDayPageDto, ClientSavingsDto } from './decisions/savings.dto';
 export {
   InterruptionReportDto,
   RebalanceReportDto,

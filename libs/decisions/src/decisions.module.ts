@@ -1,30 +1,53 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstanceCatalog } from '@spot/catalog';
-import { Clock, IdGenerator } from '@spot/core';
+import { CommandTracker, CommandTrackerModule } from '@spot/command-tracker';
+import { CacheFactory, Clock, IdGenerator } from '@spot/core';
+import { CandidatePools, DataValveModule, MarketPrices } from '@spot/data-valve';
+import { GlobalRiskTracker } from '@spot/global-risk';
 import { AgentRegistry, ClientService, IdentityModule } from '@spot/identity';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { DecisionService } from './decision-service';
+import { DecisionEngine } from './engine/contract';
+import { ContractEnforcer } from './engine/contract-enforcer';
+import { RuleBasedEngine } from './engine/rule-based-engine';
+import { DecisionInputs } from './inputs/decision-inputs';
+import { GlobalRiskInterruptionHistory, PoolInterruptionHistory } from './inputs/pool-interruption-history';
+import { DecisionLoop } from './loop/decision-loop';
 import { SavingsLedger } from './savings/savings-ledger';
+import { SwitchHistory } from './switches/switch-history';
 import { SwitchRecorder } from './switches/switch-recorder';
+import { ManualSwitchService } from './switches/manual-switch';
+
+const factory = <T>(type: new (...args: never[]) => T, inject: unknown[]) => ({
+  provide: type,
+  inject: inject as never[],
+  useFactory: (...deps: never[]) => new type(...deps),
+});
 
 /**
  * Decisions: engines behind one contract, the decision loop, switch recording and the client's
- * savings. Owns agent_decision_history, switches and savings_snapshots.
+ * savings. Owns agent_decision_history, switches and savings_snapshots. Needs the global
+ * CatalogModule and GlobalRiskModule in the application.
+ *
+ * The active engine is the `DecisionEngine` provider (the rule-based engine until another is
+ * plugged in); whatever it is, the contract enforcer falls back to the rule-based engine.
  */
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, DataValveModule, CommandTrackerModule],
   providers: [
-    {
-      provide: SavingsLedger,
-      inject: [DataSource, AgentRegistry, ClientService, Clock],
-      useFactory: (...deps: ConstructorParameters<typeof SavingsLedger>) => new SavingsLedger(...deps),
-    },
-    {
-      provide: SwitchRecorder,
-      inject: [TransactionRunner, AgentRegistry, InstanceCatalog, SavingsLedger, SystemEventLog, Clock, IdGenerator],
-      useFactory: (...deps: ConstructorParameters<typeof SwitchRecorder>) => new SwitchRecorder(...deps),
-    },
+    { provide: RuleBasedEngine, useFactory: () => new RuleBasedEngine() },
+    { provide: DecisionEngine, inject: [RuleBasedEngine], useFactory: (rules: RuleBasedEngine) => rules },
+    { provide: ContractEnforcer, inject: [RuleBasedEngine], useFactory: (rules: RuleBasedEngine) => new ContractEnforcer(rules) },
+    { provide: PoolInterruptionHistory, inject: [GlobalRiskTracker], useFactory: (tracker: GlobalRiskTracker) => new GlobalRiskInterruptionHistory(tracker) },
+    factory(DecisionInputs, [DataSource, InstanceCatalog, CandidatePools, MarketPrices, GlobalRiskTracker, PoolInterruptionHistory, AgentRegistry, Clock, CacheFactory]),
+    factory(DecisionService, [DataSource, TransactionRunner, AgentRegistry, DecisionInputs, ContractEnforcer, DecisionEngine, CommandTracker, SystemEventLog, Clock, IdGenerator]),
+    factory(DecisionLoop, [AgentRegistry, DecisionService, SystemEventLog]),
+    factory(SavingsLedger, [DataSource, AgentRegistry, ClientService, Clock]),
+    factory(SwitchRecorder, [TransactionRunner, AgentRegistry, InstanceCatalog, MarketPrices, SavingsLedger, SystemEventLog, Clock, IdGenerator]),
+    factory(SwitchHistory, [DataSource]),
+    factory(ManualSwitchService, [AgentRegistry, CandidatePools, InstanceCatalog, CommandTracker]),
   ],
-  exports: [SavingsLedger, SwitchRecorder],
+  exports: [ManualSwitchService, CommandTrackerModule, DecisionService, DecisionLoop, SavingsLedger, SwitchRecorder, SwitchHistory, DecisionEngine, PoolInterruptionHistory],
 })
 export class DecisionsModule {}

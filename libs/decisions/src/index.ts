@@ -3,3 +3,18 @@ export type { SwitchInput, SwitchTimings, SwitchRecord, RecordedSwitch } from '.
 export { SavingsLedger, priceSegmentOf, utcDay } from './savings/savings-ledger';
 export type { SavingsOverview } from './savings/savings-ledger';
 export { DecisionsModule } from './decisions.module';
+export { CONTRACT_VERSION, ACTION_BANDS, actionFor, DecisionEngine, inputProblems, outputProblems } from './engine/contract';
+export type { DecisionInput, DecisionOutput, Recommendation, RecommendationTarget, RecommendedAction, CandidateFeatures, WorkloadFeatures } from './engine/contract';
+export { RuleBasedEngine, DEFAULT_RULE_POLICY, ADVISOR_BUCKET_RISK, poolRisk } from './engine/rule-based-engine';
+export type { RulePolicy, PoolRisk } from './engine/rule-based-engine';
+export { ContractEnforcer, DEFAULT_ENGINE_TIMEOUT_MS } from './engine/contract-enforcer';
+export type { EnforcedDecision } from './engine/contract-enforcer';
+export { PoolInterruptionHistory, GlobalRiskInterruptionHistory } from './inputs/pool-interruption-history';
+export { DecisionInputs } from './inputs/decision-inputs';
+export { DecisionService, storedInputs } from './decision-service';
+export type { DecisionRecord, DecisionOutcome, DecisionResult, AgentLatestDecision } from './decision-service';
+export { DecisionLoop } from './loop/decision-loop';
+export type { DecisionLoopSummary } from './loop/decision-loop';
+export { SwitchHistory } from './switches/switch-history';
+export { ManualSwitchService } from './switches/manual-switch';
+export type { ForceSwitch } from './switches/manual-switch';

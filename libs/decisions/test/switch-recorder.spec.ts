@@ -1,8 +1,10 @@
 import { CatalogModule } from '@spot/catalog';
+import { GlobalRiskModule } from '@spot/global-risk';
 import { DomainError } from '@spot/core';
+import { AgentRegistry } from '@spot/identity';
 import { DecisionsModule, SavingsLedger, SwitchRecorder } from '@spot/decisions';
 import { AgentEntity, ClientEntity, InstanceEntity, SavingsSnapshotEntity, SwitchEntity, SystemEventEntity } from '@spot/persistence';
-import { describeEachDatabase, insertClientWithAgent, LibContext, startLibContext } from '@spot/testing';
+import { describeEachDatabase, insertClientWithAgent, LibContext, putSpotPrices, startLibContext } from '@spot/testing';
 
 const M5_LARGE_ON_DEMAND = 0.107; // eu-west-1, resources/aws-data
 
@@ -11,7 +13,7 @@ describeEachDatabase('SwitchRecorder and SavingsLedger', (db) => {
   let recorder: SwitchRecorder;
 
   beforeAll(async () => {
-    ctx = await startLibContext(db(), [CatalogModule, DecisionsModule]);
+    ctx = await startLibContext(db(), [CatalogModule, GlobalRiskModule, DecisionsModule]);
     recorder = ctx.app.get(SwitchRecorder);
   });
   afterAll(async () => ctx?.close());
@@ -115,6 +117,22 @@ describeEachDatabase('SwitchRecorder and SavingsLedger', (db) => {
     const overview = await ledger.overview(client.id);
     expect(overview).toMatchObject({ currentHourly: 0, projectedMonthly: 0 });
     expect((await ledger.dailySnapshots(client.id, { limit: 10, offset: 0 })).items.map((s) => s.snapshotDate)).toEqual(['2026-11-25']);
+  });
+
+  it('finds the old instance when the new one registered before the report', async () => {
+    const { client, agent, instance } = await onDemandAgent();
+    await ctx.app.get(AgentRegistry).register(client.id, { logicalAgentId: agent.logicalAgentId, instanceId: 'i-0early', instanceType: 'm5.large', region: 'eu-west-1', az: 'eu-west-1c', mode: 'spot' });
+    const recorded = await recorder.record({ clientId: client.id, agentId: agent.id, newInstanceId: 'i-0early', mode: 'spot', poolId: 'm5.large.eu-west-1c', price: 0.036, trigger: 'automatic', success: true });
+    expect(recorded.switch).toMatchObject({ oldInstanceId: instance.instanceId, oldMode: 'on-demand', oldPrice: M5_LARGE_ON_DEMAND, newInstanceId: 'i-0early', newPrice: 0.036 });
+    expect(await instanceRow(client.id, 'i-0early')).toMatchObject({ isActive: true, spotPrice: 0.036, ondemandPrice: M5_LARGE_ON_DEMAND });
+  });
+
+  it("prices a spot switch from the pool's latest clean price when the agent does not say", async () => {
+    const { client, agent } = await onDemandAgent();
+    await putSpotPrices(ctx.dataSource, ctx.clock, [{ instanceType: 'm5.large', az: 'eu-west-1c', price: 0.0333 }]);
+    const recorded = await recorder.record({ clientId: client.id, agentId: agent.id, newInstanceId: 'i-0priced', mode: 'spot', poolId: 'm5.large.eu-west-1c', trigger: 'manual', success: true });
+    expect(recorded.switch).toMatchObject({ newPrice: 0.0333, oldPrice: M5_LARGE_ON_DEMAND });
+    expect(recorded.switch.savingsImpact).toBeCloseTo(M5_LARGE_ON_DEMAND - 0.0333, 6);
   });
 
   it('records a failed switch without moving the agent', async () => {

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { InstanceCatalog } from '@spot/catalog';
+import { ManualClock } from '@spot/core';
 import { MarketPrices } from '@spot/data-valve';
 import { insertRow, SpotInterruptionEventEntity } from '@spot/persistence';
 import { InterruptionHistory, REBALANCE_RISK_THRESHOLD, RebalanceRiskScorer } from '@spot/sentinel';
@@ -9,6 +10,7 @@ describeEachDatabase('rebalance risk (0.4 history + 0.3 age + 0.3 volatility)', 
   let dataSource: DataSource;
   let scorer: RebalanceRiskScorer;
   const now = new Date('2026-11-24T12:00:00Z');
+  const clock = new ManualClock(now);
   const POOL = 'm5.large.eu-west-1a';
   const base = { region: 'eu-west-1', instanceType: 'm5.large', poolId: POOL, instanceId: 'i-00000000000000abc', now };
 
@@ -19,7 +21,7 @@ describeEachDatabase('rebalance risk (0.4 history + 0.3 age + 0.3 volatility)', 
   afterAll(async () => dataSource?.destroy());
 
   it('is low for a new instance in a calm pool with no history: only the Spot Advisor rate counts', async () => {
-    await putSpotPrices(dataSource, new Date(now.getTime() - 3_600_000), 'eu-west-1', { [POOL]: 0.04 });
+    await putSpotPrices(dataSource, clock, [{ instanceType: 'm5.large', az: 'eu-west-1a', price: 0.04, minutesAgo: 60 }]);
     const risk = await scorer.assess({ ...base, launchedAt: now });
     // m5.large in eu-west-1 is Spot Advisor bucket 1 (5-10 %): 0.075 history.
     expect(risk).toEqual({ score: 0.03, history: 0.075, age: 0, volatility: 0 });
@@ -27,7 +29,7 @@ describeEachDatabase('rebalance risk (0.4 history + 0.3 age + 0.3 volatility)', 
   });
 
   it('weighs instance age (full at 3 days) and price volatility (full at a 10 % coefficient of variation)', async () => {
-    await putSpotPrices(dataSource, new Date(now.getTime() - 7_200_000), 'eu-west-1', { [POOL]: 0.05 });
+    await putSpotPrices(dataSource, clock, [{ instanceType: 'm5.large', az: 'eu-west-1a', price: 0.05, minutesAgo: 120 }]);
     const risk = await scorer.assess({ ...base, launchedAt: new Date(now.getTime() - 36 * 3_600_000) });
     expect(risk.age).toBe(0.5);
     expect(risk.volatility).toBe(1); // 0.04 and 0.05: CV 11 %

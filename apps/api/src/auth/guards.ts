@@ -50,15 +50,17 @@ export class ClientTokenGuard implements CanActivate {
   }
 }
 
-/** A client's people: its client token, or a user JWT (checked by the passport strategy). */
+/**
+ * A client's own people or integrations: its users (JWT), its client token, or a super-admin.
+ * Routes behind it check that what they touch belongs to the caller's client.
+ */
 @Injectable()
-abstract class ClientPeopleGuard extends UserAuthGuard {
-  constructor(protected readonly clients: ClientService) {
+export class ClientPrincipalGuard extends UserAuthGuard {
+  constructor(private readonly clients: ClientService) {
     super();
   }
 
-  /** Establishes the principal from a client token or a user JWT; anything else is 401. */
-  protected async identify(context: ExecutionContext): Promise<AuthenticatedRequest> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request);
     if (token && looksLikeClientToken(token)) {
@@ -67,7 +69,7 @@ abstract class ClientPeopleGuard extends UserAuthGuard {
     } else {
       await super.canActivate(context);
     }
-    return request;
+    return true;
   }
 }
 
@@ -76,11 +78,36 @@ abstract class ClientPeopleGuard extends UserAuthGuard {
  * Anyone else is told the client does not exist.
  */
 @Injectable()
-export class ClientScopeGuard extends ClientPeopleGuard {
+export class ClientScopeGuard extends ClientPrincipalGuard {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = await this.identify(context);
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const clientId = String(request.params.id);
     if (!canAccessClient(principalOf(request), clientId)) throw DomainError.notFound('client', clientId);
+    return true;
+  }
+}
+
+/**
+ * Routes under /api/client/instances/:id (the instance record's id): the instance's client's
+ * users, its client token, or a super-admin; anyone else is told the instance does not exist.
+ * Checked before the body is validated, so a stranger learns nothing from a 400 either.
+ */
+@Injectable()
+export class InstanceScopeGuard extends ClientPrincipalGuard {
+  constructor(
+    clients: ClientService,
+    private readonly registry: AgentRegistry,
+  ) {
+    super(clients);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const id = String(request.params.id);
+    const instance = await this.registry.findInstanceRecord(id);
+    if (!instance || !canAccessClient(principalOf(request), instance.clientId)) throw DomainError.notFound('instance', id);
     return true;
   }
 }
@@ -99,6 +126,15 @@ export class AgentAuthGuard implements CanActivate {
   }
 }
 
+/** The agent of `:id` must belong to a client the caller may access; otherwise it "does not exist". */
+async function requireAgentOwner(agents: AgentRegistry, context: ExecutionContext): Promise<true> {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  const agentId = String(request.params.id);
+  const owner = await agents.findAgent(agentId);
+  if (!owner || !canAccessClient(principalOf(request), owner.clientId)) throw DomainError.notFound('agent', agentId);
+  return true;
+}
+
 /**
  * Routes about one agent that its people may also call (replicas: the portal creates and
  * promotes them, the replica's agent reports sync progress): the agent's own token, a user or
@@ -106,7 +142,7 @@ export class AgentAuthGuard implements CanActivate {
  * not exist.
  */
 @Injectable()
-export class AgentOrOwnerGuard extends ClientPeopleGuard {
+export class AgentOrOwnerGuard extends ClientPrincipalGuard {
   constructor(
     clients: ClientService,
     private readonly agents: AgentRegistry,
@@ -122,14 +158,14 @@ export class AgentOrOwnerGuard extends ClientPeopleGuard {
       request.principal = await this.agents.authenticate(token, String(request.params.id));
       return true;
     }
-    await this.identify(context);
-    return requireAgentOwner(this.agents, request);
+    await super.canActivate(context);
+    return requireAgentOwner(this.agents, context);
   }
 }
 
 /** /api/client/agents/:id/…: the agent's client (its users or client token) or a super-admin. */
 @Injectable()
-export class AgentOwnerGuard extends ClientPeopleGuard {
+export class AgentOwnerGuard extends ClientPrincipalGuard {
   constructor(
     clients: ClientService,
     private readonly agents: AgentRegistry,
@@ -138,23 +174,7 @@ export class AgentOwnerGuard extends ClientPeopleGuard {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    return requireAgentOwner(this.agents, await this.identify(context));
-  }
-}
-
-/** The agent of `:id` must belong to a client the caller may access; otherwise it "does not exist". */
-async function requireAgentOwner(agents: AgentRegistry, request: AuthenticatedRequest): Promise<true> {
-  const agentId = String(request.params.id);
-  const owner = await agents.findAgent(agentId);
-  if (!owner || !canAccessClient(principalOf(request), owner.clientId)) throw DomainError.notFound('agent', agentId);
-  return true;
-}
-
-/** Tenant-wide routes (notifications): a signed-in user or the client token; the tenant is theirs. */
-@Injectable()
-export class TenantGuard extends ClientPeopleGuard {
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    await this.identify(context);
-    return true;
+    await super.canActivate(context);
+    return requireAgentOwner(this.agents, context);
   }
 }

@@ -4,7 +4,7 @@ import { ListNotificationsQueryDto, MarkedReadDto, NotificationDto, Notification
 import { DomainError, pageRequest } from '@spot/core';
 import { Principal } from '@spot/identity';
 import { NotificationService } from '@spot/notifications';
-import { TenantGuard } from '../auth/guards';
+import { ClientPrincipalGuard } from '../auth/guards';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { toNotification } from '../presenters/sentinel.presenters';
 import { ApiStandardErrors, SECURITY } from './api-docs';
@@ -19,7 +19,7 @@ function tenantOf(principal: Principal): string | null {
 @ApiTags('notifications')
 @ApiBearerAuth(SECURITY.user)
 @ApiBearerAuth(SECURITY.client)
-@UseGuards(TenantGuard)
+@UseGuards(ClientPrincipalGuard)
 @Controller('api/notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationService) {}

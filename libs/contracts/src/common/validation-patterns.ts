@@ -8,6 +8,8 @@ export const PATTERNS = {
   region: /^[a-z]{2}(?:-gov)?-[a-z]+-\d$/,
   /** region + zone letter(s), e.g. eu-west-1a, us-west-2-lax-1a */
   az: /^[a-z]{2}(?:-gov)?-[a-z]+-\d(?:-[a-z0-9]+)*[a-z]$/,
+  /** A spot pool: instance type + '.' + AZ, e.g. m5.large.eu-west-1a */
+  poolId: /^[a-z][a-z0-9-]*\.[a-z0-9-]+\.[a-z]{2}(?:-gov)?-[a-z]+-\d(?:-[a-z0-9]+)*[a-z]$/,
   /** Chosen by the customer: letters, digits and . _ : / - */
   logicalAgentId: /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/,
   plan: /^[a-z0-9_-]+$/,

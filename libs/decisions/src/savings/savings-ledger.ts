@@ -25,6 +25,7 @@ const dayStart = (day: string) => new Date(`${day}T00:00:00.000Z`);
 const INTERRUPTION_TRIGGERS = ['emergency', 'automatic-interruption-failover', 'interruption', 'termination'];
 
 export interface SavingsOverview {
+  /** Lifetime savings up to now (the stored total is refreshed at each switch and daily). */
   totalSavings: number;
   /** Savings per hour of the instances running now, and its projections. */
   currentHourly: number;
@@ -96,7 +97,7 @@ export class SavingsLedger {
 
   async overview(clientId: string): Promise<SavingsOverview> {
     const now = this.clock.now();
-    const client = await this.clients.getClient(clientId);
+    await this.clients.getClient(clientId);
     const segments = (await this.registry.placementHistory(clientId)).map(priceSegmentOf);
     const running = segments.filter((s) => s.end === null && s.pricePerHour !== null && s.onDemandPricePerHour !== null);
     const currentHourly = running.reduce((sum, s) => sum + ((s.onDemandPricePerHour as number) - (s.pricePerHour as number)), 0);
@@ -104,7 +105,7 @@ export class SavingsLedger {
     const cost = costOver(segments, dayStart(today), now);
     const projection = projectHourly(currentHourly);
     return {
-      totalSavings: client.totalSavings,
+      totalSavings: roundMoney(lifetimeSavings(segments, now)),
       currentHourly: roundMoney(currentHourly, 6),
       projectedMonthly: roundMoney(projection.monthly),
       projectedYearly: roundMoney(projection.yearly),

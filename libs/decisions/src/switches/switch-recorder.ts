@@ -1,9 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { switchImpact, SwitchImpact } from '@spot/calculations';
 import { InstanceCatalog } from '@spot/catalog';
+import { MarketPrices } from '@spot/data-valve';
 import { Clock, DomainError, IdGenerator } from '@spot/core';
 import { AgentRegistry } from '@spot/identity';
-import { insertRow, SwitchEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { AgentEntity, InstanceEntity, insertRow, SwitchEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { SavingsLedger } from '../savings/savings-ledger';
 
 export type SwitchRecord = Omit<SwitchEntity, 'agent'>;
@@ -30,7 +31,7 @@ export interface SwitchInput extends SwitchTimings {
   poolId?: string | null;
   instanceType?: string | null;
   az?: string | null;
-  /** $/h of the new placement (its spot price; on-demand defaults to the catalog price). */
+  /** $/h of the new placement; defaults to the pool's latest clean price (spot) or the catalog price (on-demand). */
   price?: number | null;
   onDemandPrice?: number | null;
   /** $/h of the old placement; defaults to what its instance record says. */
@@ -75,6 +76,7 @@ export class SwitchRecorder {
     private readonly tx: TransactionRunner,
     private readonly registry: AgentRegistry,
     private readonly catalog: InstanceCatalog,
+    private readonly prices: MarketPrices,
     private readonly ledger: SavingsLedger,
     private readonly events: SystemEventLog,
     private readonly clock: Clock,
@@ -102,12 +104,16 @@ export class SwitchRecorder {
     }
     const poolId = input.mode === 'spot' ? (input.poolId ?? `${instanceType}.${az}`) : null;
 
-    const oldInstanceId = input.oldInstanceId ?? agent.instanceId;
-    const oldInstance = oldInstanceId ? await this.registry.findInstance(agent.clientId, oldInstanceId, manager) : null;
+    const oldInstance = await this.oldInstanceOf(manager, agent, input);
+    const oldInstanceId = oldInstance?.instanceId ?? input.oldInstanceId ?? null;
     const oldMode = oldInstance?.currentMode ?? agent.currentMode;
-    const oldPrice = input.oldPrice ?? (oldInstance ? (oldMode === 'spot' ? oldInstance.spotPrice : oldInstance.ondemandPrice) : null);
+    const oldType = oldInstance?.instanceType ?? agent.instanceType;
+    const oldOnDemand = oldInstance?.ondemandPrice ?? (oldType ? (this.catalog.onDemandPrice(region, oldType) ?? null) : null);
+    const oldPrice = input.oldPrice ?? (oldMode === 'spot' ? (oldInstance?.spotPrice ?? null) : oldMode === 'on-demand' ? oldOnDemand : null);
     const onDemandPrice = input.onDemandPrice ?? this.catalog.onDemandPrice(region, instanceType) ?? null;
-    const newPrice = input.price ?? (input.mode === 'on-demand' ? onDemandPrice : null);
+    // Savings before and after are measured against what the workload cost on-demand where it was.
+    const baseline = oldOnDemand ?? onDemandPrice;
+    const newPrice = input.price ?? (input.mode === 'on-demand' ? onDemandPrice : poolId ? ((await this.prices.latest([poolId])).get(poolId)?.spotPrice ?? null) : null);
     const now = this.clock.now();
 
     if (input.success) {
@@ -119,7 +125,7 @@ export class SwitchRecorder {
       );
     }
 
-    const impact = oldPrice !== null && newPrice !== null && onDemandPrice !== null ? switchImpact({ oldPricePerHour: oldPrice, newPricePerHour: newPrice, onDemandPricePerHour: onDemandPrice }) : null;
+    const impact = oldPrice !== null && newPrice !== null && baseline !== null ? switchImpact({ oldPricePerHour: oldPrice, newPricePerHour: newPrice, onDemandPricePerHour: baseline }) : null;
     const row: SwitchEntity = {
       id: this.ids.uuid(),
       clientId: agent.clientId,
@@ -127,7 +133,7 @@ export class SwitchRecorder {
       commandId: input.commandId ?? null,
       oldInstanceId: oldInstanceId ?? null,
       oldMode: oldMode ?? null,
-      oldPoolId: oldInstance?.currentPoolId ?? (oldInstanceId === agent.instanceId ? agent.currentPoolId : null),
+      oldPoolId: oldInstance ? oldInstance.currentPoolId : null,
       oldPrice: oldPrice ?? null,
       newInstanceId: input.newInstanceId,
       newMode: input.mode,
@@ -163,6 +169,17 @@ export class SwitchRecorder {
       manager,
     );
     return { switch: row, impact, totalSavings, duplicate: false };
+  }
+
+  /**
+   * The instance the workload left: the one named in the report, else the agent's current one,
+   * unless the new instance already registered (then the agent's latest replaced instance).
+   */
+  private async oldInstanceOf(manager: EntityManager, agent: AgentEntity, input: SwitchInput): Promise<InstanceEntity | null> {
+    if (input.oldInstanceId) return this.registry.findInstance(agent.clientId, input.oldInstanceId, manager);
+    if (agent.instanceId && agent.instanceId !== input.newInstanceId) return this.registry.findInstance(agent.clientId, agent.instanceId, manager);
+    const replaced = (await this.registry.placementHistory(agent.clientId, manager)).filter((i) => i.agentId === agent.id && i.instanceId !== input.newInstanceId && i.replacedAt !== null);
+    return replaced.sort((a, b) => (b.replacedAt as Date).getTime() - (a.replacedAt as Date).getTime())[0] ?? null;
   }
 
   private async findPrevious(manager: EntityManager, input: SwitchInput): Promise<SwitchRecord | null> {

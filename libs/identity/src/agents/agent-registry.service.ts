@@ -251,10 +251,9 @@ export class AgentRegistry {
     return this.instances.findByInstanceId(clientId, instanceId, manager);
   }
 
-  /** An instance record by its own id, provided it belongs to the client (null otherwise). */
-  async findInstanceRecord(clientId: string, id: string): Promise<InstanceEntity | null> {
-    const instance = await this.instances.findById(id);
-    return instance && instance.clientId === clientId ? instance : null;
+  /** An instance record by its own id (callers check it belongs to whoever asks). */
+  findInstanceRecord(id: string): Promise<InstanceEntity | null> {
+    return this.instances.findById(id);
   }
 
   /** Every instance record of the client, active or not: where its workloads ran and at what price. */

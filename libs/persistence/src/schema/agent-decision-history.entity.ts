@@ -55,8 +55,16 @@ export class AgentDecisionHistoryEntity {
   @PriceColumn({ nullable: true })
   expectedSavingsPerHour: number | null;
 
+  /** Interruption risk (0–1) of the recommended target. */
+  @RatioColumn(5, 4, { nullable: true })
+  targetRisk: number | null;
+
   @JsonColumn({ nullable: true })
   reasons: string[] | null;
+
+  /** The v1.0 contract input the engine decided from. */
+  @JsonColumn({ nullable: true })
+  inputs: Record<string, unknown> | null;
 
   /** The chosen engine failed or broke the contract; the rule-based engine answered. */
   @BoolColumn({ default: false })

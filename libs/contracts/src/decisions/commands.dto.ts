@@ -1,0 +1,113 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsISO8601, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export class CommandDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  agent_id: string;
+
+  @ApiProperty({ example: 'switch', description: 'switch | launch-replica | promote-replica | emergency-launch | terminate-instance | cleanup' })
+  command_type: string;
+
+  @ApiProperty({ example: 75, description: 'emergency 100, manual 75, automatic 50: higher is handed out first' })
+  priority: number;
+
+  @ApiProperty({ enum: ['automatic', 'manual', 'emergency'] })
+  origin: string;
+
+  @ApiProperty({ enum: ['pending', 'executing', 'completed', 'failed', 'expired', 'superseded'] })
+  status: string;
+
+  @ApiProperty({ type: Object, nullable: true, description: 'What to do, e.g. {target, mode, pool_id, instance_type, az}' })
+  payload: Record<string, unknown> | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  created_by: string | null;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The newer command that replaced this one' })
+  superseded_by: string | null;
+
+  @ApiProperty({ type: Object, nullable: true })
+  result: Record<string, unknown> | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  error_message: string | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  execution_duration_ms: number | null;
+
+  @ApiProperty({ example: '2026-11-24T20:00:00.000Z' })
+  created_at: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'When it goes stale unless claimed' })
+  expires_at: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  claimed_at: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  completed_at: string | null;
+}
+
+export class PendingCommandsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10, description: 'Most commands to hand out in one poll' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  limit?: number;
+}
+
+export class PendingCommandsResponseDto {
+  @ApiProperty({ type: [CommandDto], description: 'Claimed for this agent (now executing), highest priority first' })
+  commands: CommandDto[];
+
+  @ApiProperty({ example: '2026-11-24T20:00:00.000Z' })
+  server_time: string;
+}
+
+export class CommandExecutedRequestDto {
+  @ApiProperty()
+  @IsBoolean()
+  success: boolean;
+
+  @ApiPropertyOptional({ type: Object, description: 'Anything the agent wants kept, e.g. {new_instance_id}' })
+  @IsOptional()
+  @IsObject()
+  result?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  error_message?: string;
+
+  @ApiPropertyOptional({ minimum: 0, description: 'Measured by the agent; otherwise claim → report' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 3600 * 1000)
+  duration_ms?: number;
+
+  @ApiPropertyOptional({ example: '2026-11-24T20:00:00.000Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  started_at?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-24T20:01:30.000Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  completed_at?: string;
+}
+
+export class CommandExecutedResponseDto {
+  @ApiProperty({ type: CommandDto })
+  command: CommandDto;
+
+  @ApiProperty({ description: 'The result had been recorded before (a retry): nothing changed' })
+  already_recorded: boolean;
+}
