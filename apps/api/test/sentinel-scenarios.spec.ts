@@ -185,6 +185,10 @@ describeEachDatabase('Scenario 3: termination notice', (db) => {
     expect(agent.instance_id).toBe(launched.instanceId);
     const [sw] = await rows(api, 'SELECT event_trigger FROM switches WHERE agent_id = ?', [web.agentId]);
     expect(sw.event_trigger).toBe('automatic-interruption-failover');
+
+    // The old instance, still draining, reports a rebalance for itself: nothing to do.
+    const late = await api.http().post(`/api/agents/${web.agentId}/rebalance-recommendation`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200);
+    expect(late.body).toMatchObject({ response_action: 'instance-replaced', replica_id: null, duplicate: false });
   });
 });
 

@@ -30,6 +30,7 @@ export interface InterruptionSignal {
 
 export type ResponseAction =
   | 'monitor'
+  | 'instance-replaced'
   | 'existing-replica'
   | 'created-emergency-replica'
   | 'promoted-existing-replica'
@@ -147,8 +148,12 @@ export class EmergencyFallback {
   }
 
   private async respond(event: SpotInterruptionEventEntity, signal: Pick<InterruptionSignal, 'forceReplica' | 'replicaId'>, started: number): Promise<SpotInterruptionEventEntity> {
+    const current = await this.registry.getAgent(event.agentId);
+    // A notice for an instance the workload already left (e.g. during terminate_wait after a
+    // switch) needs nothing: the workload runs elsewhere.
+    if (current.instanceId !== event.instanceId) return this.finish(event, { responseAction: 'instance-replaced', success: true });
     if (event.signalType === 'rebalance-recommendation' && !signal.forceReplica) {
-      const agent = await this.registry.getAgent(event.agentId);
+      const agent = current;
       const instance = await this.registry.currentInstance(agent);
       const assessment = await this.risk.assess({
         region: agent.region ?? '',
@@ -238,7 +243,7 @@ export class EmergencyFallback {
     Object.assign(event, changes, { updatedAt: this.clock.now() });
     const { id, ...fields } = event;
     await this.repo(manager).update({ id }, fields as QueryDeepPartialEntity<SpotInterruptionEventEntity>);
-    if (changes.responseAction !== 'monitor' && changes.responseAction !== 'existing-replica') {
+    if (!['monitor', 'existing-replica', 'instance-replaced'].includes(changes.responseAction)) {
       await this.events.record(
         {
           eventType: `interruption.${changes.responseAction}`,

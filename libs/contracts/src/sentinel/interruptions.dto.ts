@@ -74,7 +74,7 @@ export class InterruptionResponseDto {
     type: String,
     nullable: true,
     example: 'promoted-existing-replica',
-    description: 'monitor | existing-replica | created-emergency-replica | promoted-existing-replica | emergency-launch | queued',
+    description: 'monitor | instance-replaced | existing-replica | created-emergency-replica | promoted-existing-replica | emergency-launch | queued',
   })
   response_action: string | null;
 
