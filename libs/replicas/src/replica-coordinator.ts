@@ -1,4 +1,5 @@
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { isDomainError } from '@spot/core';
 import { AgentRegistry } from '@spot/identity';
 import { ReplicaInstanceEntity, TransactionRunner } from '@spot/persistence';
 import { ReplicaCostLedger } from './replica-cost-ledger';
@@ -8,6 +9,8 @@ export interface CoordinatorReport {
   created: number;
   terminated: number;
   costEntries: number;
+  /** Agents whose standby could not be arranged this round (e.g. an emergency launch is pending); retried next round. */
+  deferred: number;
 }
 
 const BY = 'replica-coordinator';
@@ -28,27 +31,33 @@ export class ReplicaCoordinator {
   ) {}
 
   async run(): Promise<CoordinatorReport> {
-    const report: CoordinatorReport = { created: 0, terminated: 0, costEntries: 0 };
+    const report: CoordinatorReport = { created: 0, terminated: 0, costEntries: 0, deferred: 0 };
     for (const candidate of await this.registry.agentsInManualReplicaMode()) {
-      await this.tx.run(async (manager) => {
-        const agent = await this.registry.lockForUpdate(candidate.id, manager);
-        if (!agent.manualReplicaEnabled || !agent.instanceId) return;
-        const live = await this.replicas.live(agent.id, manager);
-        const current = live.filter((r) => r.parentInstanceId === agent.instanceId);
-        const surplus = [...live.filter((r) => r.parentInstanceId !== agent.instanceId), ...current.slice(1)];
-        for (const replica of surplus) {
-          await this.replicas.terminateLocked(manager, replica, BY, replica.parentInstanceId === agent.instanceId ? 'extra-standby' : 'primary-changed');
-          report.terminated += 1;
-        }
-        if (current.length === 0) {
-          await this.replicas.createLocked(manager, agent, { agentId: agent.id, type: 'manual', createdBy: BY });
-          report.created += 1;
-        }
+      await this.tx.run((manager) => this.keepOneStandby(manager, candidate.id, report)).catch((error: unknown) => {
+        // One agent's refusal (pending emergency command, agent not placed …) must not stop the round.
+        if (!isDomainError(error)) throw error;
+        report.deferred += 1;
       });
     }
     report.terminated += await this.retireOrphanedManualReplicas();
     report.costEntries = await this.costs.accrue(await this.dataSource.getRepository(ReplicaInstanceEntity).findBy({ isActive: true, status: In(LIVE_STATUSES) }));
     return report;
+  }
+
+  private async keepOneStandby(manager: EntityManager, agentId: string, report: CoordinatorReport): Promise<void> {
+    const agent = await this.registry.lockForUpdate(agentId, manager);
+    if (!agent.manualReplicaEnabled || !agent.instanceId) return;
+    const live = await this.replicas.live(agent.id, manager);
+    const current = live.filter((r) => r.parentInstanceId === agent.instanceId);
+    const surplus = [...live.filter((r) => r.parentInstanceId !== agent.instanceId), ...current.slice(1)];
+    for (const replica of surplus) {
+      await this.replicas.terminateLocked(manager, replica, BY, replica.parentInstanceId === agent.instanceId ? 'extra-standby' : 'primary-changed');
+      report.terminated += 1;
+    }
+    if (current.length === 0) {
+      await this.replicas.createLocked(manager, agent, { agentId: agent.id, type: 'manual', createdBy: BY });
+      report.created += 1;
+    }
   }
 
   /** Manual replicas whose agent has left manual replica mode. */

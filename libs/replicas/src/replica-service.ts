@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
-import { Clock, DomainError, IdGenerator, Page, PageRequest } from '@spot/core';
+import { Clock, DomainError, IdGenerator, isDomainError, Page, PageRequest } from '@spot/core';
 import { CommandTracker } from '@spot/command-tracker';
 import { SwitchRecorder } from '@spot/decisions';
 import { AgentRegistry } from '@spot/identity';
@@ -353,7 +353,14 @@ export class ReplicaService {
       nextReplica = await this.demoteOldPrimary(manager, moved, oldPlacement, options.by);
     } else if (agent.manualReplicaEnabled) {
       // Manual mode keeps exactly one standby, right after a promotion too (seed 001 problems log).
-      nextReplica = (await this.createLocked(manager, moved, { agentId, type: 'manual', createdBy: 'replica-coordinator' })).replica;
+      // If it cannot be queued now (say an emergency launch outranks it), the coordinator retries.
+      nextReplica = await this.createLocked(manager, moved, { agentId, type: 'manual', createdBy: 'replica-coordinator' }).then(
+        (created) => created.replica,
+        (error: unknown) => {
+          if (isDomainError(error)) return null;
+          throw error;
+        },
+      );
     }
     await this.syncAgentState(agentId, manager, now);
     const result: PromotionResult = { replica, commandId: command.id, switchId: recorded.switch.id, nextReplica };

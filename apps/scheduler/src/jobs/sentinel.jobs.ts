@@ -36,7 +36,7 @@ export class ReplicaCoordinatorJob {
   run(): Promise<JobOutcome> {
     return this.runner.run(ReplicaCoordinatorJob.NAME, async () => {
       const report = await this.coordinator.run();
-      return `${plural(report.created, 'replica')} created, ${report.terminated} terminated, ${report.costEntries} cost entries`;
+      return `${plural(report.created, 'replica')} created, ${report.terminated} terminated, ${report.deferred} deferred, ${report.costEntries} cost entries`;
     });
   }
 }
