@@ -66,5 +66,7 @@ describeEachDatabase('rebalance risk (0.4 history + 0.3 age + 0.3 volatility)', 
     await insertRow(dataSource.manager, SpotInterruptionEventEntity, [event('i-000000000000000a1', 1), event('i-000000000000000a2', 2), event('i-00000000000000abc', 0), event('i-000000000000000a3', 9)]);
     const risk = await scorer.assess({ ...base, launchedAt: now });
     expect(risk.history).toBeCloseTo(2 / 3 + 0.075, 4);
+    const counts = await new InterruptionHistory(dataSource).countsSince([POOL, 'm5.large.eu-west-1b'], new Date(now.getTime() - 7 * 86_400_000));
+    expect(counts).toEqual(new Map([[POOL, 3], ['m5.large.eu-west-1b', 0]]));
   });
 });
