@@ -1,4 +1,5 @@
 import { ApiActor, bearer, describeEachDatabase, freshInstanceId, putSpotPrices, startTestApi, TestApi } from '@spot/testing';
+import { SwitchRecorder } from '@spot/decisions';
 import { ReplicaCoordinator } from '@spot/replicas';
 
 /**
@@ -271,6 +272,25 @@ describeEachDatabase('Scenario 4: manual replica creation and failover', (db) =>
     // The standby hour was billed at the pool's price (0.05 $/h in pool c).
     const [cost] = await rows(api, 'SELECT hourly_price, cost, reason FROM replica_cost_log WHERE replica_id = ?', [res.body.id]);
     expect({ price: Number(cost.hourly_price), cost: Number(cost.cost), reason: cost.reason }).toEqual({ price: 0.05, cost: 0.05, reason: 'manual' });
+  });
+
+  it('replaces the standby of the old primary after a switch, so the new primary has exactly one', async () => {
+    const { api } = ctx;
+    await configure({ manual_replica: true }).expect(200);
+    await coordinate();
+    const [before] = await live();
+    const [agent] = await rows(api, 'SELECT client_id FROM agents WHERE id = ?', [web.agentId]);
+    const newInstanceId = freshInstanceId();
+    await api.app.get(SwitchRecorder).record({ clientId: agent.client_id, agentId: web.agentId, newInstanceId, mode: 'spot', poolId: 'm5.large.eu-west-1b', trigger: 'manual', success: true });
+    const report = await coordinate();
+    expect(report).toMatchObject({ created: 1, terminated: 1 });
+    const after = await live();
+    expect(after).toHaveLength(1);
+    expect(after[0].id).not.toBe(before.id);
+    const [row] = await rows(api, 'SELECT parent_instance_id FROM replica_instances WHERE id = ?', [after[0].id]);
+    expect(row.parent_instance_id).toBe(newInstanceId);
+    await configure({ manual_replica: false }).expect(200);
+    await coordinate();
   });
 
   it('refuses a promotion of a replica that is not ready, and answers 404 for another agent’s replica', async () => {

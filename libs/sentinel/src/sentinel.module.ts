@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstanceCatalog } from '@spot/catalog';
 import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { CommandTracker, CommandTrackerModule } from '@spot/command-tracker';
 import { DataValveModule, MarketPrices } from '@spot/data-valve';
 import { GlobalRiskTracker } from '@spot/global-risk';
 import { AgentRegistry, FleetStatistics, IdentityModule } from '@spot/identity';
@@ -22,7 +23,7 @@ import { SystemHealthReporter } from './system-health';
  * GlobalRiskModule and NotificationsModule from the importing app.
  */
 @Module({
-  imports: [IdentityModule, DataValveModule, ReplicasModule],
+  imports: [IdentityModule, DataValveModule, CommandTrackerModule, ReplicasModule],
   providers: [
     { provide: InterruptionHistory, inject: [DataSource], useFactory: (ds: DataSource) => new InterruptionHistory(ds) },
     {
@@ -48,7 +49,7 @@ import { SystemHealthReporter } from './system-health';
     { provide: GrowthSnapshots, inject: [DataSource, FleetStatistics, Clock], useFactory: (ds: DataSource, f: FleetStatistics, c: Clock) => new GrowthSnapshots(ds, f, c) },
     {
       provide: SystemHealthReporter,
-      inject: [DataSource, DatabaseHealth, JobRunLog, FleetStatistics, Clock],
+      inject: [DataSource, DatabaseHealth, JobRunLog, FleetStatistics, CommandTracker, Clock],
       useFactory: (...deps: ConstructorParameters<typeof SystemHealthReporter>) => new SystemHealthReporter(...deps),
     },
   ],

@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Clock } from '@spot/core';
 import { FleetStatistics } from '@spot/identity';
-import { CommandEntity, DatabaseHealth, DatabaseHealthReport, JobRunLog, SchedulerJobRunEntity, SpotInterruptionEventEntity } from '@spot/persistence';
+import { CommandTracker } from '@spot/command-tracker';
+import { DatabaseHealth, DatabaseHealthReport, JobRunLog, SchedulerJobRunEntity, SpotInterruptionEventEntity } from '@spot/persistence';
 
 export interface SystemHealth {
   status: 'ok' | 'degraded';
@@ -23,6 +24,7 @@ export class SystemHealthReporter {
     private readonly database: DatabaseHealth,
     private readonly jobs: JobRunLog,
     private readonly fleet: FleetStatistics,
+    private readonly commands: CommandTracker,
     private readonly clock: Clock,
   ) {}
 
@@ -34,7 +36,7 @@ export class SystemHealthReporter {
     const [jobs, agents, pendingCommands, queuedEmergencies] = await Promise.all([
       this.jobs.all(),
       this.fleet.agentsByStatus(),
-      this.dataSource.getRepository(CommandEntity).countBy({ status: 'pending' }),
+      this.commands.countPending(),
       this.dataSource.getRepository(SpotInterruptionEventEntity).countBy({ responseAction: 'queued' }),
     ]);
     const failing = jobs.some((j) => j.lastStatus === 'failed');
