@@ -472,7 +472,13 @@ export class ReplicaService {
   }
 
   private async getLive(agentId: string, replicaId: string, manager: EntityManager): Promise<ReplicaInstanceEntity> {
-    const replica = await this.get(agentId, replicaId, manager);
+    // An emergency launch promotes itself when ready: take the locks in the failover's order
+    // (client, then agent) before touching anything, so the two paths cannot deadlock.
+    let replica = await this.get(agentId, replicaId, manager);
+    if (replica.replicaType === 'automatic-termination') {
+      await this.registry.lockWithClient(agentId, manager);
+      replica = await this.get(agentId, replicaId, manager);
+    }
     if (!replica.isActive) throw DomainError.conflict('REPLICA_NOT_ACTIVE', `Replica ${replica.id} is ${replica.status}`, { status: replica.status });
     return replica;
   }
