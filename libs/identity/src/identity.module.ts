@@ -7,6 +7,7 @@ import { PasswordHasher } from './accounts/password-hasher';
 import { UserRepository } from './accounts/user.repository';
 import { AgentRegistry } from './agents/agent-registry.service';
 import { AgentRepository } from './agents/agent.repository';
+import { FleetStatistics } from './agents/fleet-statistics';
 import { InstanceRepository } from './agents/instance.repository';
 import { ClientRepository } from './clients/client.repository';
 import { ClientService } from './clients/client.service';
@@ -26,6 +27,7 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
     repository(AgentRepository),
     repository(InstanceRepository),
     repository(RevokedTokenRepository),
+    repository(FleetStatistics),
     {
       provide: PasswordHasher,
       inject: [SPOT_CONFIG],
@@ -53,6 +55,6 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
       useFactory: (...deps: ConstructorParameters<typeof AgentRegistry>) => new AgentRegistry(...deps),
     },
   ],
-  exports: [ClientService, AccountService, AgentRegistry, TokenService],
+  exports: [ClientService, AccountService, AgentRegistry, TokenService, FleetStatistics],
 })
 export class IdentityModule {}
