@@ -918,17 +918,17 @@ export interface components {
              * @default free
              * @example free
              */
-            plan: string;
+            plan?: string;
             /**
              * @default 5
              * @example 5
              */
-            max_agents: number;
+            max_agents?: number;
             /**
              * @default 10
              * @example 10
              */
-            max_instances: number;
+            max_instances?: number;
         };
         ClientCreatedDto: {
             /** Format: uuid */
@@ -1021,7 +1021,7 @@ export interface components {
              * @description Look for gaps this many hours back
              * @default 24
              */
-            hours: number;
+            hours?: number;
             /**
              * @description Only these pools (default: all)
              * @example [
@@ -1827,7 +1827,7 @@ export interface components {
              * @default primary
              * @enum {string}
              */
-            reported_by: "primary" | "replica";
+            reported_by?: "primary" | "replica";
             /**
              * @description noticeTime from IMDS events/recommendations/rebalance
              * @example 2026-11-24T10:35:00Z
@@ -1882,13 +1882,13 @@ export interface components {
              * @default primary
              * @enum {string}
              */
-            reported_by: "primary" | "replica";
+            reported_by?: "primary" | "replica";
             /**
              * @description action from IMDS spot/instance-action
              * @default terminate
              * @enum {string}
              */
-            action: "terminate" | "stop" | "hibernate";
+            action?: "terminate" | "stop" | "hibernate";
             /**
              * @description time from IMDS spot/instance-action (when AWS acts)
              * @example 2026-11-24T10:47:00Z
@@ -1911,13 +1911,13 @@ export interface components {
              * @default primary
              * @enum {string}
              */
-            reported_by: "primary" | "replica";
+            reported_by?: "primary" | "replica";
             /**
              * @description action from IMDS spot/instance-action
              * @default terminate
              * @enum {string}
              */
-            action: "terminate" | "stop" | "hibernate";
+            action?: "terminate" | "stop" | "hibernate";
             /**
              * @description time from IMDS spot/instance-action (when AWS acts)
              * @example 2026-11-24T10:47:00Z
@@ -1932,7 +1932,7 @@ export interface components {
              * @default termination-notice
              * @enum {string}
              */
-            signal_type: "rebalance-recommendation" | "termination-notice";
+            signal_type?: "rebalance-recommendation" | "termination-notice";
             /**
              * @description Rebalance notice time
              * @example 2026-11-24T10:35:00Z
@@ -2046,7 +2046,7 @@ export interface components {
              * @description Keep the old primary as the new standby replica
              * @default false
              */
-            demote_old_primary: boolean;
+            demote_old_primary?: boolean;
         };
         ReplicaPromotedDto: {
             replica: components["schemas"]["ReplicaDto"];
