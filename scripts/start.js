@@ -1,21 +1,28 @@
 #!/usr/bin/env node
-// Runs the control plane on one machine: API (:8000) and scheduler, with prefixed output.
-// Both processes migrate the database under a lock before serving. Ctrl-C stops everything;
+// Runs the control plane on one machine: API (:8000), scheduler and the web portal (:3000, built by
+// `npm run build:portal` in prestart), with prefixed output. API and scheduler migrate the database
+// under a lock before serving; the portal forwards the browser's /api calls to the API. Ctrl-C stops everything;
 // if one process dies, the other is stopped too, and the exit code says so.
 'use strict';
 const { spawn } = require('node:child_process');
+const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
+// The portal reads API_PORT / PORTAL_API_URL from its environment: give it the same .env the API reads.
+if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
+const portalPort = process.env.PORTAL_PORT || '3000';
 const processes = [
-  { name: 'api', entry: 'dist/apps/api/src/main.js' },
-  { name: 'scheduler', entry: 'dist/apps/scheduler/src/main.js' },
+  { name: 'api', args: ['dist/apps/api/src/main.js'] },
+  { name: 'scheduler', args: ['dist/apps/scheduler/src/main.js'] },
+  { name: 'portal', args: ['node_modules/next/dist/bin/next', 'start', 'apps/portal', '-p', portalPort] },
 ];
 
 let stopping = false;
 let exitCode = 0;
-const children = processes.map(({ name, entry }) => {
-  const child = spawn(process.execPath, [join(root, entry)], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+const children = processes.map(({ name, args }) => {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  const child = spawn(process.execPath, [join(root, args[0]), ...args.slice(1)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `${name.padEnd(9)}| `;
   for (const [stream, target] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
     let buffered = '';

@@ -36,6 +36,8 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'NODE_ENV', default: 'development', description: 'development | production | test' },
   { name: 'API_HOST', default: '0.0.0.0', description: 'Interface the API listens on' },
   { name: 'API_PORT', default: '8000', description: 'Port of the API (Swagger UI at /api/docs)' },
+  { name: 'PORTAL_PORT', default: '3000', description: 'Port of the web portal that npm start serves next to the API' },
+  { name: 'PORTAL_API_URL', default: '', description: "Where the portal forwards the browser's /api calls; empty = http://127.0.0.1:$API_PORT" },
   { name: 'TRUST_PROXY', default: 'false', description: 'true behind a load balancer, so rate limits see the client address from X-Forwarded-For' },
   { name: 'CORS_ORIGINS', default: 'http://localhost:3000', description: 'Comma-separated browser origins allowed to call the API (the portal)' },
   { name: 'DATABASE_URL', default: '', description: 'mysql://user:pass@host:3306/db selects MySQL/MariaDB; sqlite:<path> or empty selects SQLite' },

@@ -42,7 +42,11 @@ api.use(auth);
 export function errorMessage(error: unknown): string {
   if (error && typeof error === 'object' && 'message' in error && typeof (error as { message: unknown }).message === 'string') {
     const e = error as Schemas['ErrorResponseDto'];
-    const fields = e.details?.fields?.map((f) => `${f.field}: ${f.problems.join(', ')}`).join('; ');
+    // Validation errors name each wrong field with its problems; conflicts may list plain field names.
+    const fields = (e.details?.fields ?? [])
+      .filter((f) => f && typeof f === 'object' && Array.isArray(f.problems))
+      .map((f) => `${f.field}: ${f.problems.join(', ')}`)
+      .join('; ');
     return fields ? `${e.message} (${fields})` : e.message;
   }
   return 'The request failed.';

@@ -43,7 +43,7 @@ export function Shell({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    if (!me) return undefined;
+    if (!me?.client_id) return undefined;
     refreshUnread();
     const timer = setInterval(refreshUnread, LIVE_INTERVAL_MS);
     return () => clearInterval(timer);
@@ -76,12 +76,14 @@ export function Shell({ children }: { children: ReactNode }) {
         </button>
         <nav id="main-nav" aria-label="Main" className={menuOpen ? 'open' : undefined}>
           <ul>
-            {CLIENT_LINKS.map(link)}
+            {me.client_id && CLIENT_LINKS.map(link)}
+            {me.client_id && (
             <li>
               <Link href="/notifications" aria-current={pathname === '/notifications' ? 'page' : undefined}>
                 Notifications <span className="badge" data-testid="unread-count" aria-label={`${unread} unread`}>{unread}</span>
               </Link>
             </li>
+            )}
             {me.role === 'super_admin' && ADMIN_LINKS.map(link)}
           </ul>
         </nav>

@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { api } from '../../../src/api/client';
+import { api, type Schemas } from '../../../src/api/client';
 import { BarChart } from '../../../src/components/charts';
 import { hourly, percent, shortDate, usd, when } from '../../../src/lib/format';
 import { requireClient, useSession } from '../../../src/lib/session';
@@ -18,7 +18,24 @@ async function loadDashboard(clientId: string) {
     unwrap(api.GET('/api/client/{id}/switches', { params: { path, query: { limit: 5 } } })),
     unwrap(api.GET('/api/notifications', { params: { query: { limit: 5 } } })),
   ]);
-  return { client, savings, instances, switches, notifications };
+  return { client, savings, instances, switches, notifications, spendPerHour: await hourlySpend(clientId, instances.items) };
+}
+
+/**
+ * What the active instances cost per hour now: the price recorded at their last switch, else the
+ * current pool's price from the switching panel (instances that never switched have none recorded).
+ */
+async function hourlySpend(clientId: string, instances: Schemas['InstanceDto'][]): Promise<number> {
+  const prices = await Promise.all(
+    instances.map(async (i) => {
+      const recorded = i.current_mode === 'spot' ? i.spot_price : i.ondemand_price;
+      if (recorded !== null) return recorded;
+      const { data } = await api.GET('/api/client/{id}/instances/{instanceId}/pricing', { params: { path: { id: clientId, instanceId: i.id } } });
+      if (!data) return 0;
+      return i.current_mode === 'spot' ? (data.options.find((o) => o.is_current)?.hourly_price ?? 0) : (data.on_demand_price ?? 0);
+    }),
+  );
+  return prices.reduce((sum, p) => sum + p, 0);
 }
 
 export default function DashboardPage() {
@@ -28,8 +45,7 @@ export default function DashboardPage() {
   if (error) return <p role="alert" className="error">{error}</p>;
   if (!data) return <p aria-busy="true">Loading…</p>;
 
-  const { client, savings, instances, switches, notifications } = data;
-  const spendPerHour = instances.items.reduce((sum, i) => sum + ((i.current_mode === 'spot' ? i.spot_price : i.ondemand_price) ?? 0), 0);
+  const { client, savings, switches, notifications, spendPerHour } = data;
   const month = new Date().toISOString().slice(0, 7);
   const days = [...savings.daily.items].sort((a, b) => a.date.localeCompare(b.date));
   const thisMonth = days.filter((d) => d.date.startsWith(month));

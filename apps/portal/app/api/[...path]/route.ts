@@ -1,45 +1,15 @@
-// Forwards the browser's /api/* calls to the API, so the portal needs no CORS and the API's
-// address (PORTAL_API_URL, else http://127.0.0.1:$API_PORT) is read when the server starts, not at build.
+import { forward } from '../../../src/server/forward';
+
+// Every /api/* call of the portal's generated client goes through here to the API.
 export const dynamic = 'force-dynamic';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'accept-encoding']);
-
-function apiBase(): string {
-  return (process.env.PORTAL_API_URL || `http://127.0.0.1:${process.env.API_PORT || '8000'}`).replace(/\/$/, '');
-}
-
-async function forward(request: Request, context: { params: Promise<{ path: string[] }> }): Promise<Response> {
+async function handle(request: Request, context: { params: Promise<{ path: string[] }> }): Promise<Response> {
   const { path } = await context.params;
-  const incoming = new URL(request.url);
-  const target = `${apiBase()}/api/${path.map(encodeURIComponent).join('/')}${incoming.search}`;
-  const headers = new Headers();
-  request.headers.forEach((value, name) => {
-    if (!HOP_BY_HOP.has(name.toLowerCase())) headers.set(name, value);
-  });
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  try {
-    const upstream = await fetch(target, {
-      method: request.method,
-      headers,
-      body: hasBody ? await request.arrayBuffer() : undefined,
-      cache: 'no-store',
-      redirect: 'manual',
-    });
-    const responseHeaders = new Headers();
-    upstream.headers.forEach((value, name) => {
-      if (!HOP_BY_HOP.has(name.toLowerCase()) && name.toLowerCase() !== 'content-encoding') responseHeaders.set(name, value);
-    });
-    return new Response(upstream.status === 204 ? null : await upstream.arrayBuffer(), { status: upstream.status, headers: responseHeaders });
-  } catch {
-    return Response.json(
-      { statusCode: 503, error: 'Service Unavailable', message: 'The portal cannot reach the API. Is it running?', correlationId: '' },
-      { status: 503 },
-    );
-  }
+  return forward(request, `/api/${path.map(encodeURIComponent).join('/')}`);
 }
 
-export const GET = forward;
-export const POST = forward;
-export const PUT = forward;
-export const PATCH = forward;
-export const DELETE = forward;
+export const GET = handle;
+export const POST = handle;
+export const PUT = handle;
+export const PATCH = handle;
+export const DELETE = handle;

@@ -15,7 +15,7 @@ type Command = Schemas['CommandDto'];
 
 async function loadInstance(clientId: string, instanceId: string) {
   const path = { id: clientId, instanceId };
-  const instances = await unwrap(api.GET('/api/client/{id}/instances', { params: { path: { id: clientId }, query: { limit: 200 } } }));
+  const instances = await unwrap(api.GET('/api/client/{id}/instances', { params: { path: { id: clientId }, query: { status: 'all', limit: 200 } } }));
   const instance = instances.items.find((i) => i.id === instanceId);
   if (!instance) throw new Error('This instance does not exist.');
   const [pricing, switches, decisions] = await Promise.all([
