@@ -262,7 +262,8 @@ describe('portal in a browser [sqlite]', () => {
 
   it('counts unread notifications and marks them all read', async () => {
     const badge = page.getByTestId('unread-count');
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="unread-count"]')?.textContent) > 0, undefined, { timeout: UI_TIMEOUT });
+    // Browser-side expressions are strings: this file is type-checked without the DOM library.
+    await page.waitForFunction(`Number(document.querySelector('[data-testid="unread-count"]')?.textContent) > 0`, undefined, { timeout: UI_TIMEOUT });
     await page.getByRole('link', { name: /Notifications/ }).click();
     await page.getByText('web-1: replica promoted').waitFor();
     await shot('notifications');
@@ -277,7 +278,7 @@ describe('portal in a browser [sqlite]', () => {
       await page.goto(`${base}/dashboard`);
       await page.getByRole('button', { name: 'Menu' }).click();
       await page.getByRole('link', { name: 'Instances', exact: true }).waitFor();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await shot('dashboard-phone');
     } finally {

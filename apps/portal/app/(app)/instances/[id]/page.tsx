@@ -70,6 +70,8 @@ export default function InstancePage() {
   if (error) return <p role="alert" className="error">{error}</p>;
   if (!data) return <p aria-busy="true">Loading…</p>;
   const { instance, pricing, switches, decision } = data;
+  const recorded = instance.current_mode === 'spot' ? instance.spot_price : instance.ondemand_price;
+  const currentPrice = recorded ?? (instance.current_mode === 'spot' ? pricing?.options.find((o) => o.is_current)?.hourly_price : pricing?.on_demand_price);
   const report = command ? switches.find((s) => s.command_id === command.id) : undefined;
   const replacement = report ? data.instances.find((i) => i.instance_id === report.new_instance_id) : undefined;
 
@@ -78,7 +80,7 @@ export default function InstancePage() {
       <p><Link href="/instances">← Instances</Link></p>
       <h1>{instance.instance_id}</h1>
       <p className="muted">
-        {instance.instance_type} · {instance.az} · {instance.current_mode} · {hourly(instance.current_mode === 'spot' ? instance.spot_price : instance.ondemand_price)} ·{' '}
+        {instance.instance_type} · {instance.az} · {instance.current_mode} · {hourly(currentPrice)} ·{' '}
         {instance.is_active ? <span className="badge green">active</span> : <span className="badge grey">terminated {when(instance.terminated_at)}</span>}
       </p>
 
