@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs the control plane on one machine: API (:8000), scheduler and the web portal (:3000, built by
-// `npm run build:portal` in prestart), with prefixed output. API and scheduler migrate the database
-// under a lock before serving; the portal forwards the browser's /api calls to the API. Ctrl-C stops everything;
-// if one process dies, the other is stopped too, and the exit code says so.
+// Runs the control plane on one machine: API (:8000), scheduler and the web portal (:3000, built
+// by `npm run build:portal` in prestart), with prefixed output. API and scheduler migrate the
+// database under a lock before serving; the portal forwards the browser's /api calls to the API.
+// Ctrl-C stops everything; if one process dies, the others are stopped too, and the exit code says so.
 'use strict';
 const { spawn } = require('node:child_process');
 const { existsSync } = require('node:fs');
@@ -13,16 +13,16 @@ const root = join(__dirname, '..');
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
 const portalPort = process.env.PORTAL_PORT || '3000';
 const processes = [
-  { name: 'api', args: ['dist/apps/api/src/main.js'] },
-  { name: 'scheduler', args: ['dist/apps/scheduler/src/main.js'] },
-  { name: 'portal', args: ['node_modules/next/dist/bin/next', 'start', 'apps/portal', '-p', portalPort] },
+  { name: 'api', entry: 'dist/apps/api/src/main.js' },
+  { name: 'scheduler', entry: 'dist/apps/scheduler/src/main.js' },
+  { name: 'portal', entry: 'node_modules/next/dist/bin/next', args: ['start', 'apps/portal', '-p', portalPort] },
 ];
 
 let stopping = false;
 let exitCode = 0;
-const children = processes.map(({ name, args }) => {
+const children = processes.map(({ name, entry, args = [] }) => {
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-  const child = spawn(process.execPath, [join(root, args[0]), ...args.slice(1)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, entry), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `${name.padEnd(9)}| `;
   for (const [stream, target] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
     let buffered = '';
