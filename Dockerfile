@@ -1,4 +1,4 @@
-# One image for the API and the scheduler (docker-compose.yml picks the command).
+# One image for the API, the scheduler and the portal (docker-compose.yml picks the command).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 builds from source (SQLite stays available for single-machine installs).
@@ -10,7 +10,7 @@ COPY apps ./apps
 COPY libs ./libs
 COPY migrations ./migrations
 COPY resources ./resources
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && NEXT_TELEMETRY_DISABLED=1 npm run build:portal && rm -rf apps/portal/.next/cache && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -19,6 +19,9 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/resources ./resources
+COPY --from=build /app/apps/portal/.next ./apps/portal/.next
+COPY --from=build /app/apps/portal/next.config.mjs ./apps/portal/next.config.mjs
 USER node
-EXPOSE 8000
+ENV NEXT_TELEMETRY_DISABLED=1
+EXPOSE 8000 3000
 CMD ["node", "dist/apps/api/src/main.js"]
