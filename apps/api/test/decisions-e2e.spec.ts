@@ -147,8 +147,15 @@ describeEachDatabase('decisions end to end', (db) => {
     expect(forced.body.command).toMatchObject({ origin: 'manual', priority: 75, status: 'pending', created_by: 'sarah@decisions.test', payload: { pool_id: 'm5.large.eu-west-1b', mode: 'spot' } });
     expect(forced.body.superseded).toEqual([automatic.id]);
 
+    const followed = () => http().get(`/api/client/instances/${instance.id}/commands/${forced.body.command.id}`).set(bearer(client.userToken)).expect(200);
+    expect((await followed()).body).toMatchObject({ id: forced.body.command.id, status: 'pending' });
     const poll = await http().get(`/api/agents/${agent.agentId}/pending-commands`).set(bearer(agent.agentToken)).expect(200);
     expect(poll.body.commands.map((c: { id: string }) => c.id)).toEqual([forced.body.command.id]);
+    // The portal follows the command's status (the superseded automatic one too); other clients get 404.
+    expect((await followed()).body.status).toBe('executing');
+    const elsewhere = await http().get(`/api/client/instances/${instance.id}/commands/${automatic.id}`).set(bearer(client.userToken)).expect(200);
+    expect(elsewhere.body.status).toBe('superseded');
+    await http().get(`/api/client/instances/${instance.id}/commands/${forced.body.command.id}`).set(bearer(other.userToken)).expect(404);
     const replaced = await api.dataSource.getRepository(CommandEntity).findOneByOrFail({ id: automatic.id });
     expect(replaced).toMatchObject({ status: 'superseded', supersededBy: forced.body.command.id });
     const events = await api.dataSource.getRepository(SystemEventEntity).findBy({ agentId: agent.agentId, component: 'CORE-CMD' });

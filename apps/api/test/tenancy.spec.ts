@@ -39,6 +39,7 @@ const ROUTES: Record<string, Access> = {
   'GET /api/client/{id}/savings': 'client_scope',
   'GET /api/client/{id}/agents/decisions': 'client_scope',
   'POST /api/client/instances/{id}/force-switch': 'client_instance',
+  'GET /api/client/instances/{id}/commands/{commandId}': 'client_instance',
   'GET /api/client/{id}/replicas': 'client_scope',
   'POST /api/agents/{id}/rebalance-recommendation': 'agent',
   'POST /api/agents/{id}/create-emergency-replica': 'agent',
@@ -103,7 +104,7 @@ describeEachDatabase('tenancy on every route', (db) => {
   const call = (route: string, id: string, token?: string) => {
     const [method, template] = route.split(' ');
     // Ids below the client are Alpha's own: Bravo must not reach them through Alpha's client id either.
-    const path = template.replace('{id}', id).replace('{instanceId}', a.instanceId).replace('{poolId}', 'm5.large.eu-west-1a').replace('{rid}', UNKNOWN_ID);
+    const path = template.replace('{id}', id).replace('{instanceId}', a.instanceId).replace('{poolId}', 'm5.large.eu-west-1a').replace('{rid}', UNKNOWN_ID).replace('{commandId}', UNKNOWN_ID);
     const body = route.endsWith('/pricing-report') ? { observations: [{ instance_type: 'm5.large', az: 'eu-west-1a', spot_price: 0.04, observed_at: '2026-11-24T11:55:00Z' }] } : {};
     const req =
       method === 'GET' ? api.http().get(path) : method === 'DELETE' ? api.http().delete(path) : method === 'PUT' ? api.http().put(path).send(body) : api.http().post(path).send(body);
@@ -154,7 +155,12 @@ describeEachDatabase('tenancy on every route', (db) => {
       expect(res.body.details.code).toBe('INSTANCE_NOT_FOUND');
     }
     for (const token of [a.agentToken, undefined]) await call(route, a.instanceId, token).expect(401);
-    for (const token of [a.userToken, a.clientToken, admin]) await call(route, a.instanceId, token).expect(400); // past tenancy: the empty body is refused
+    // Past tenancy: the empty body is refused, an unknown command is not found.
+    const allowed = route.startsWith('GET') ? 404 : 400;
+    for (const token of [a.userToken, a.clientToken, admin]) {
+      const res = await call(route, a.instanceId, token).expect(allowed);
+      expect(res.body.details?.code).not.toBe('INSTANCE_NOT_FOUND');
+    }
   });
 
   it.each(routesWith('agent_or_owner'))("%s: the agent, its client's people and super-admins; others get 404", async (route) => {

@@ -191,15 +191,18 @@ describe('portal in a browser [sqlite]', () => {
     expect(await dialog.textContent()).toContain('m5.large in eu-west-1b');
     await shot('switch-confirmation');
     await dialog.getByRole('button', { name: 'Confirm switch' }).click();
-    await page.getByTestId('switch-progress').waitFor();
+    await page.locator('[data-testid="command-status"][data-status="pending"]').waitFor();
     expect(await page.getByTestId('switch-progress').textContent()).toContain('queued');
 
-    // The agent claims the command, carries it out and reports.
+    // The agent claims the command (the page follows it), carries it out and reports.
     const poll = await http().get(`/api/agents/${agent.agentId}/pending-commands`).set(bearer(agent.agentToken)).expect(200);
     const [command] = poll.body.commands;
     expect(command).toMatchObject({ origin: 'manual', payload: { pool_id: 'm5.large.eu-west-1b' } });
+    await page.locator('[data-testid="command-status"][data-status="executing"]').waitFor();
+    await shot('switch-executing');
     const newInstanceId = freshInstanceId();
     await http().post(`/api/agents/${agent.agentId}/commands/${command.id}/executed`).set(bearer(agent.agentToken)).send({ success: true, result: { new_instance_id: newInstanceId } }).expect(200);
+    await page.locator('[data-testid="command-status"][data-status="completed"]').waitFor();
     await http()
       .post(`/api/agents/${agent.agentId}/switch-report`)
       .set(bearer(agent.agentToken))

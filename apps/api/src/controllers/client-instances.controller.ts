@@ -1,6 +1,7 @@
-import { Body, Controller, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { ForceSwitchRequestDto, ForceSwitchResponseDto } from '@spot/contracts';
+import { Body, Controller, Get, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CommandTracker } from '@spot/command-tracker';
+import { CommandDto, ForceSwitchRequestDto, ForceSwitchResponseDto } from '@spot/contracts';
 import { DomainError } from '@spot/core';
 import { ManualSwitchService } from '@spot/decisions';
 import { AgentRegistry, Principal } from '@spot/identity';
@@ -19,6 +20,7 @@ export class ClientInstancesController {
   constructor(
     private readonly registry: AgentRegistry,
     private readonly manualSwitches: ManualSwitchService,
+    private readonly commands: CommandTracker,
   ) {}
 
   /**
@@ -34,5 +36,20 @@ export class ClientInstancesController {
     const requestedBy = principal.kind === 'user' ? principal.email : 'client-token';
     const { command, superseded } = await this.manualSwitches.forceSwitch(instance, { target: body.target, poolId: body.pool_id, requestedBy });
     return { command: toCommand(command), superseded };
+  }
+
+  /**
+   * One command of the instance's agent, e.g. the force-switch just issued: the portal follows its
+   * status (pending → executing → completed/failed) until the switch report arrives.
+   */
+  @Get(':id/commands/:commandId')
+  @ApiOkResponse({ type: CommandDto })
+  @ApiStandardErrors('not_found')
+  async getCommand(@Param('id') id: string, @Param('commandId') commandId: string): Promise<CommandDto> {
+    const instance = await this.registry.findInstanceRecord(id);
+    if (!instance) throw DomainError.notFound('instance', id);
+    const command = await this.commands.findById(commandId);
+    if (!command || !instance.agentId || command.agentId !== instance.agentId) throw DomainError.notFound('command', commandId);
+    return toCommand(command);
   }
 }

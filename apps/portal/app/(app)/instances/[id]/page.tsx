@@ -36,6 +36,35 @@ function optionLabel(o: Option): string {
   return o.kind === 'on-demand' ? `On-demand ${o.instance_type}` : `${o.instance_type} in ${o.az}`;
 }
 
+const STAGES: Record<Command['status'], { percent: number; text: string; failed?: boolean }> = {
+  pending: { percent: 20, text: 'queued: waiting for the agent to pick it up' },
+  executing: { percent: 45, text: 'the agent is carrying it out (image, new instance, cut-over)' },
+  completed: { percent: 80, text: 'carried out: waiting for the switch report' },
+  failed: { percent: 100, text: 'failed', failed: true },
+  expired: { percent: 100, text: 'expired before the agent carried it out', failed: true },
+  superseded: { percent: 100, text: 'replaced by a newer command', failed: true },
+};
+
+/** Where the force-switch command stands until the agent's switch report arrives. */
+function CommandProgress({ command }: { command: Command }) {
+  const stage = STAGES[command.status];
+  return (
+    <>
+      <p data-testid="command-status" data-status={command.status}>
+        Command {command.id.slice(0, 8)} ({command.origin}, priority {command.priority}): {stage.text}
+        {command.error_message ? ` — ${command.error_message}` : ''}
+      </p>
+      {stage.failed ? (
+        <p role="alert" className="error">The switch did not happen. Choose a pool again to retry.</p>
+      ) : (
+        <div className="progress" role="progressbar" aria-label="Switch progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={stage.percent} aria-valuetext={stage.text}>
+          <span style={{ width: `${stage.percent}%` }} />
+        </div>
+      )}
+    </>
+  );
+}
+
 export default function InstancePage() {
   const { me } = useSession();
   const { id } = useParams<{ id: string }>();
@@ -50,6 +79,10 @@ export default function InstancePage() {
   const [sending, setSending] = useState(false);
   const [switchError, setSwitchError] = useState<string>();
   const [command, setCommand] = useState<Command>();
+  const tracked = usePoll(
+    async () => (command ? unwrap(api.GET('/api/client/instances/{id}/commands/{commandId}', { params: { path: { id, commandId: command.id } } })) : undefined),
+    command?.id ?? 'none',
+  );
 
   async function confirmSwitch() {
     if (!chosen || !data) return;
@@ -88,10 +121,7 @@ export default function InstancePage() {
         <section className="card" aria-live="polite" data-testid="switch-progress">
           <h2>Switch in progress</h2>
           {!report ? (
-            <>
-              <p>Command {command.id.slice(0, 8)} ({command.origin}, priority {command.priority}) is queued: the agent picks it up, launches the new instance and reports back.</p>
-              <div className="progress" role="progressbar" aria-label="Switch progress" aria-valuetext="waiting for the agent's report"><span style={{ width: '50%' }} /></div>
-            </>
+            <CommandProgress command={tracked.data ?? command} />
           ) : report.success ? (
             <p className="ok" data-testid="switch-complete">
               Switch complete: now on {report.new_pool_id ?? report.new_mode} at {hourly(report.new_price)} ({usd(report.savings_impact_monthly)} per month saved).{' '}
