@@ -214,6 +214,13 @@ describe('portal in a browser [sqlite]', () => {
     expect(await page.getByTestId('switch-complete').textContent()).toContain('m5.large.eu-west-1b');
     expect(await page.getByTestId('switch-timeline').textContent()).toContain('m5.large.eu-west-1a → m5.large.eu-west-1b');
     await shot('switch-complete');
+
+    // The dashboard now counts the switch's savings and lists it as recent activity.
+    await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
+    await page.getByTestId('recent-activity').getByText(/Switched: m5\.large\.eu-west-1a → m5\.large\.eu-west-1b/).waitFor();
+    expect(await page.getByTestId('spend-hourly').textContent()).toBe('$0.0410/h');
+    expect(await page.getByTestId('savings-projected').textContent()).not.toBe('$0.00/mo');
+    await shot('dashboard-after-switch');
   });
 
   it('explains the mutual-exclusion rule when the configuration is refused, then applies a valid change', async () => {
@@ -272,6 +279,7 @@ describe('portal in a browser [sqlite]', () => {
     await shot('notifications');
     await page.getByRole('button', { name: 'Mark all read' }).click();
     await page.getByTestId('notifications-unread').getByText('0 unread').waitFor();
+    await page.locator('[data-testid="unread-count"]', { hasText: /^0$/ }).waitFor();
     expect(await badge.textContent()).toBe('0');
   });
 

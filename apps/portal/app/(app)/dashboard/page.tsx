@@ -68,7 +68,7 @@ export default function DashboardPage() {
         <div className="tile"><span className="label">Saved this month</span><span className="value" data-testid="savings-month">{usd(savedThisMonth)}</span><span className="sub">{usd(savings.total_savings)} in total</span></div>
         <div className="tile"><span className="label">Projected savings</span><span className="value" data-testid="savings-projected">{usd(savings.projected_monthly)}/mo</span><span className="sub">{usd(savings.projected_yearly)} per year · {hourly(savings.current_savings_per_h)} now</span></div>
         <div className="tile"><span className="label">Agents</span><span className="value" data-testid="agents-online">{client.totals.agents_online} online</span><span className="sub">{client.totals.agents - client.totals.agents_online} offline · {client.totals.instances_active} active instances</span></div>
-        <div className="tile"><span className="label">Interruptions handled</span><span className="value" data-testid="interruptions">{interruptions}</span><span className="sub">last {days.length} days</span></div>
+        <div className="tile"><span className="label">Interruptions handled</span><span className="value" data-testid="interruptions">{interruptions}</span><span className="sub">{days.length ? `over the last ${days.length} days` : 'none so far'}</span></div>
       </section>
 
       <section className="card">
