@@ -215,11 +215,14 @@ describe('portal in a browser [sqlite]', () => {
     expect(await page.getByTestId('switch-timeline').textContent()).toContain('m5.large.eu-west-1a → m5.large.eu-west-1b');
     await shot('switch-complete');
 
-    // The dashboard now counts the switch's savings and lists it as recent activity.
+    // An hour on the new pool later, the dashboard counts the savings and lists the switch.
+    api.clock.advanceSeconds(3600);
     await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
     await page.getByTestId('recent-activity').getByText(/Switched: m5\.large\.eu-west-1a → m5\.large\.eu-west-1b/).waitFor();
     expect(await page.getByTestId('spend-hourly').textContent()).toBe('$0.0410/h');
     expect(await page.getByTestId('savings-projected').textContent()).not.toBe('$0.00/mo');
+    expect(await page.getByTestId('savings-month').textContent()).not.toBe('$0.00');
+    await page.getByRole('img', { name: /Savings per day/ }).waitFor();
     await shot('dashboard-after-switch');
   });
 

@@ -48,10 +48,12 @@ export default function DashboardPage() {
   const { client, savings, switches, notifications, spendPerHour } = data;
   const month = new Date().toISOString().slice(0, 7);
   const days = [...savings.daily.items].sort((a, b) => a.date.localeCompare(b.date));
-  const thisMonth = days.filter((d) => d.date.startsWith(month));
-  const savedThisMonth = thisMonth.reduce((sum, d) => sum + d.savings, 0);
   const interruptions = days.reduce((sum, d) => sum + d.interruption_count, 0);
-  const chartDays = days.slice(-30);
+  // The daily rows are closed days; today so far is computed live and joins them here.
+  const closed = days.filter((d) => d.date !== savings.today.date);
+  const withToday = [...closed.map((d) => ({ ...d, live: false })), { ...savings.today, live: true }];
+  const savedThisMonth = withToday.filter((d) => d.date.startsWith(month)).reduce((sum, d) => sum + d.savings, 0);
+  const chartDays = withToday.slice(-30);
   const activity = [
     ...switches.items.map((s) => ({
       at: s.initiated_at ?? s.instance_ready_at ?? '',
@@ -73,17 +75,17 @@ export default function DashboardPage() {
 
       <section className="card">
         <h2>Savings per day</h2>
-        {chartDays.length ? (
+        {chartDays.some((d) => d.on_demand_cost > 0) ? (
           <BarChart
             title="Savings per day (last 30 days)"
-            bars={chartDays.map((d) => ({ label: shortDate(d.date), value: d.savings }))}
+            bars={chartDays.map((d) => ({ label: d.live ? 'today' : shortDate(d.date), value: d.savings }))}
             format={(v) => usd(v)}
             table={
               <table>
-                <thead><tr><th scope="col">Day</th><th scope="col">On-demand cost</th><th scope="col">Actual cost</th><th scope="col">Savings</th><th scope="col">Switches</th><th scope="col">Interruptions</th></tr></thead>
+                <thead><tr><th scope="col">Day</th><th scope="col">On-demand cost</th><th scope="col">Actual cost</th><th scope="col">Savings</th></tr></thead>
                 <tbody>
                   {chartDays.map((d) => (
-                    <tr key={d.date}><td>{d.date}</td><td>{usd(d.on_demand_cost)}</td><td>{usd(d.actual_cost)}</td><td>{usd(d.savings)} ({percent(d.savings_percent)})</td><td>{d.switch_count}</td><td>{d.interruption_count}</td></tr>
+                    <tr key={d.date}><td>{d.date}{d.live ? ' (so far)' : ''}</td><td>{usd(d.on_demand_cost)}</td><td>{usd(d.actual_cost)}</td><td>{usd(d.savings)} ({percent(d.savings_percent)})</td></tr>
                   ))}
                 </tbody>
               </table>
