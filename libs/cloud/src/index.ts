@@ -20,3 +20,9 @@ export { backoffDelayMs, toDomainError as awsToDomainError, DEFAULT_RETRY_POLICY
 export type { RetryPolicy } from './aws/aws-errors';
 export { cleanUpImages, imagesPastRetention } from './image-cleanup';
 export type { CleanupOutcome, CleanupPolicy } from './image-cleanup';
+export { SimulatedCloud } from './simulated/simulated-cloud';
+export type { InstanceMetadataView, LaunchListener, SimulatedCloudOptions } from './simulated/simulated-cloud';
+export type { PlannedInterruption, SimulatedMarket } from './simulated/simulated-market';
+export { FixedMarket } from './simulated/fixed-market';
+export { ImdsServer } from './simulated/imds-server';
+export type { MetadataSource } from './simulated/imds-server';
