@@ -45,7 +45,7 @@ type Role = 'primary' | 'replica' | 'retired';
 
 const COMPONENT = 'CORE-AGENT';
 /** How many similar types the pricing report covers besides the instance's own. */
-const SIMILAR_TYPES = 5;
+const SIMILAR_TYPES = 12;
 /** The agent's own AMIs carry this tag (cleanup touches nothing else). */
 const AGENT_TAG = 'spot-optimizer:agent';
 

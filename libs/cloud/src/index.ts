@@ -26,3 +26,5 @@ export type { PlannedInterruption, SimulatedMarket } from './simulated/simulated
 export { FixedMarket } from './simulated/fixed-market';
 export { ImdsServer } from './simulated/imds-server';
 export type { MetadataSource } from './simulated/imds-server';
+export { TraceReplayMarket } from './simulated/trace-replay-market';
+export type { ReplayOptions } from './simulated/trace-replay-market';
