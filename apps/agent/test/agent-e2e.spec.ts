@@ -1,0 +1,101 @@
+import { DecisionLoop } from '@spot/decisions';
+import { ManualClock } from '@spot/core';
+import { AgentEntity } from '@spot/persistence';
+import { ApiActor, describeEachDatabase, startTestApi, TestApi } from '@spot/testing';
+import { FleetHarness } from './support/fleet-harness';
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * The real agent code on a simulated instance (IMDS over HTTP), against the real API on a real
+ * database: register → pricing reports → the decision loop's switch command → the switch carried
+ * out on the simulated cloud (AMI, launch, running) → switch-report → instance records and savings.
+ */
+describeEachDatabase('agent end to end against the API', (db) => {
+  let api: TestApi;
+  let fleet: FleetHarness;
+  let client: { clientId: string; userToken: string; clientToken: string };
+  const clock = new ManualClock('2026-11-24T12:00:00.000Z');
+
+  beforeAll(async () => {
+    api = await startTestApi(db(), { clock });
+    fleet = new FleetHarness(clock);
+    await fleet.start(api);
+    client = await new ApiActor(api).signup('Agent Shop', 'ops@agent-e2e.test');
+  });
+  afterAll(async () => {
+    await fleet?.stop();
+    await api?.close();
+  });
+
+  it('registers from IMDS, reports prices, executes the automatic switch and reports it; records and savings follow', async () => {
+    const oldInstance = await fleet.launch('on-demand', 'm5.large', 'eu-west-1a');
+    const agent = fleet.agentOn(oldInstance, client.clientToken, 'web-1');
+    const session = await agent.boot();
+    expect(session.role).toBe('primary');
+    const [registered] = await api.dataSource.query('SELECT instance_id, instance_type, az, current_mode FROM agents WHERE id = ?', [session.agentId]);
+    expect(registered).toEqual({ instance_id: oldInstance, instance_type: 'm5.large', az: 'eu-west-1a', current_mode: 'on-demand' });
+    await api.dataSource.getRepository(AgentEntity).update({ id: session.agentId }, { autoSwitchEnabled: true, autoTerminateEnabled: true, terminateWaitSeconds: 120, configVersion: 2 });
+
+    const priced = await agent.reportPricesOnce();
+    expect(priced).toMatchObject({ delivered: 1, remaining: 0 });
+    const [{ n: raw }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM pricing_submissions_raw WHERE agent_id = ?', [session.agentId]);
+    expect(Number(raw)).toBe(5); // m5.large ×3 AZs, m5a.large, m6i.large: — the market's pools of its type and similar types
+    await agent.heartbeatOnce();
+
+    const summary = await api.app.get(DecisionLoop).runOnce();
+    expect(summary.outcomes['command-issued']).toBe(1);
+
+    const started = clock.nowMs();
+    const commands = await agent.pollCommandsOnce();
+    expect(commands.map((c) => [c.command_type, c.payload?.pool_id])).toEqual([['switch', 'm5a.large.eu-west-1b']]);
+
+    // On the cloud: an AMI of the old instance, a spot m5a.large in eu-west-1b, running.
+    const [newInstance] = fleet.cloud.listInstances().filter((i) => i.instanceId !== oldInstance);
+    expect(newInstance).toMatchObject({ instanceType: 'm5a.large', az: 'eu-west-1b', mode: 'spot', state: 'running', tags: { 'spot-optimizer:agent': 'web-1' } });
+    expect(clock.nowMs() - started).toBeGreaterThanOrEqual(90_000); // image 50 s + boot 40 s, waited on the clock
+
+    const switches = await api.http().get(`/api/client/${client.clientId}/switches`).set(bearer(client.userToken)).expect(200);
+    expect(switches.body.items).toHaveLength(1);
+    expect(switches.body.items[0]).toMatchObject({
+      old_instance_id: oldInstance,
+      new_instance_id: newInstance.instanceId,
+      new_mode: 'spot',
+      new_pool_id: 'm5a.large.eu-west-1b',
+      new_price: 0.03,
+      old_price: 0.107,
+      trigger: 'automatic',
+      success: true,
+      command_id: commands[0].id,
+    });
+    expect(switches.body.items[0].instance_ready_at).not.toBeNull();
+    const [command] = await api.dataSource.query('SELECT status, result FROM commands WHERE id = ?', [commands[0].id]);
+    expect(command.status).toBe('completed');
+    expect(JSON.parse(command.result)).toMatchObject({ new_instance_id: newInstance.instanceId, mode: 'spot', terminate_after_seconds: 120 });
+
+    const instances = await api.http().get(`/api/client/${client.clientId}/instances?status=all`).set(bearer(client.userToken)).expect(200);
+    const byId = new Map(instances.body.items.map((i: { instance_id: string }) => [i.instance_id, i]));
+    expect(byId.get(newInstance.instanceId)).toMatchObject({ is_active: true, current_mode: 'spot', current_pool_id: 'm5a.large.eu-west-1b', spot_price: 0.03 });
+    expect(byId.get(oldInstance)).toMatchObject({ is_active: false });
+
+    // The new instance boots the same agent image: it registers and carries on as the primary.
+    const successor = fleet.agentOn(newInstance.instanceId, client.clientToken, 'web-1');
+    expect((await successor.boot()).agentId).toBe(session.agentId);
+    expect(agent.currentRole).toBe('retired');
+
+    // Auto-terminate: the old instance goes after terminate_wait_seconds.
+    clock.advanceSeconds(119);
+    expect(fleet.timers.runDue()).toBe(0);
+    clock.advanceSeconds(1);
+    expect(fleet.timers.runDue()).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    clock.advanceSeconds(10);
+    expect((await fleet.cloud.describeInstances([oldInstance]))[0].state).toBe('terminated');
+
+    // Ten hours on spot at $0.03 instead of m5a.large's $0.096 on-demand.
+    clock.advanceSeconds(10 * 3600);
+    const savings = await api.http().get(`/api/client/${client.clientId}/savings`).set(bearer(client.userToken)).expect(200);
+    expect(savings.body.total_savings).toBeGreaterThan(0.6);
+    expect(savings.body.current_savings_per_h).toBeCloseTo(0.066, 6);
+  });
+});

@@ -1,0 +1,104 @@
+import { mkdtempSync } from 'node:fs';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InstanceCatalog } from '@spot/catalog';
+import { FixedMarket, ImdsServer, SimulatedCloud } from '@spot/cloud';
+import { ManualClock, StructuredLogger } from '@spot/core';
+import { TestApi } from '@spot/testing';
+import { AgentTimers, ControlPlaneClient, ImdsClient, ImdsInstanceIdentitySource, SpotAgent } from '../../src';
+
+/** Timers on the shared manual clock: sleeping moves time; scheduled work runs when a test says so. */
+export class ManualTimers implements AgentTimers {
+  private tasks: Array<{ due: number; work: () => void; cancelled: boolean }> = [];
+
+  constructor(private readonly clock: ManualClock) {}
+
+  async sleep(ms: number): Promise<void> {
+    this.clock.advance(ms);
+  }
+
+  after(ms: number, work: () => void): () => void {
+    const task = { due: this.clock.nowMs() + ms, work, cancelled: false };
+    this.tasks.push(task);
+    return () => void (task.cancelled = true);
+  }
+
+  /** Runs the work that is due by now. */
+  runDue(): number {
+    const due = this.tasks.filter((t) => !t.cancelled && t.due <= this.clock.nowMs());
+    this.tasks = this.tasks.filter((t) => !due.includes(t));
+    for (const t of due) t.work();
+    return due.length;
+  }
+
+  get scheduled(): number {
+    return this.tasks.filter((t) => !t.cancelled).length;
+  }
+}
+
+/** A simulated region, its IMDS, and agents on its instances talking to a real API over HTTP. */
+export class FleetHarness {
+  readonly market: FixedMarket;
+  readonly cloud: SimulatedCloud;
+  readonly imds: ImdsServer;
+  readonly timers: ManualTimers;
+  readonly catalog = InstanceCatalog.fromDirectory();
+  readonly logLines: string[] = [];
+  readonly logger: StructuredLogger;
+  readonly stateDir = mkdtempSync(join(tmpdir(), 'spot-agent-'));
+  baseImage = '';
+  apiUrl = '';
+
+  constructor(readonly clock: ManualClock) {
+    const t0 = new Date(clock.nowMs() - 86_400_000);
+    this.market = new FixedMarket([
+      { instanceType: 'm5.large', az: 'eu-west-1a', price: 0.045, timestamp: t0 },
+      { instanceType: 'm5.large', az: 'eu-west-1b', price: 0.041, timestamp: t0 },
+      { instanceType: 'm5.large', az: 'eu-west-1c', price: 0.05, timestamp: t0 },
+      { instanceType: 'm5a.large', az: 'eu-west-1b', price: 0.03, timestamp: t0 },
+      { instanceType: 'm6i.large', az: 'eu-west-1a', price: 0.06, timestamp: t0 },
+    ]);
+    this.cloud = new SimulatedCloud({ clock, market: this.market, region: 'eu-west-1', seed: 42, bootMs: 40_000, imageMs: 50_000, shutdownMs: 5_000 });
+    this.imds = new ImdsServer((id) => this.cloud.metadata(id), clock);
+    this.timers = new ManualTimers(clock);
+    this.logger = new StructuredLogger({ clock, sink: (line) => this.logLines.push(line) });
+  }
+
+  async start(api: TestApi): Promise<void> {
+    await this.imds.start();
+    await api.app.listen(0, '127.0.0.1');
+    this.apiUrl = `http://127.0.0.1:${((api.app.getHttpServer() as Server).address() as AddressInfo).port}`;
+    this.baseImage = this.cloud.registerImage('web-base');
+  }
+
+  async stop(): Promise<void> {
+    await this.imds.stop();
+  }
+
+  async launch(mode: 'spot' | 'on-demand', instanceType: string, az: string): Promise<string> {
+    const launched = await this.cloud.launchInstance({ instanceType, az, mode, imageId: this.baseImage, clientToken: `boot-${instanceType}-${az}-${this.clock.nowMs()}` });
+    if (launched.dryRun) throw new Error('dry run');
+    this.clock.advanceSeconds(60);
+    return launched.value.instanceId;
+  }
+
+  /** The agent process of one instance (IMDS at its own endpoint). */
+  agentOn(instanceId: string, clientToken: string, logicalAgentId: string, options: { apiUrl?: string; safeModeAfterSeconds?: number } = {}): SpotAgent {
+    const imds = new ImdsClient(this.imds.endpointFor(instanceId), this.clock);
+    const apiUrl = options.apiUrl ?? this.apiUrl;
+    return new SpotAgent({
+      settings: { apiUrl, clientToken, logicalAgentId, stateDir: join(this.stateDir, instanceId), safeModeAfterSeconds: options.safeModeAfterSeconds },
+      imds,
+      identity: new ImdsInstanceIdentitySource(imds),
+      client: new ControlPlaneClient(apiUrl, fetch, 5000),
+      cloud: this.cloud,
+      catalog: this.catalog,
+      clock: this.clock,
+      logger: this.logger,
+      timers: this.timers,
+      pollMs: 5000,
+    });
+  }
+}
