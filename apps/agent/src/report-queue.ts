@@ -31,7 +31,12 @@ export class ReportQueue {
     private readonly newKey: () => string,
   ) {
     mkdirSync(dirname(file), { recursive: true });
-    if (existsSync(file)) this.replay(readFileSync(file, 'utf8'));
+    if (existsSync(file)) {
+      const text = readFileSync(file, 'utf8');
+      this.replay(text);
+      // End a torn last line, so the next entry does not glue onto it.
+      if (text.length && !text.endsWith('\n')) appendFileSync(file, '\n');
+    }
   }
 
   get size(): number {
