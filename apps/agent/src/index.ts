@@ -9,3 +9,4 @@ export { ImdsClient, ImdsError, DEFAULT_IMDS_ENDPOINT } from './imds-client';
 export { ReportQueue } from './report-queue';
 export type { QueuedReport } from './report-queue';
 export { ReportSender } from './report-sender';
+export { ManualTimers } from './manual-timers';

@@ -15,13 +15,13 @@ import { FlushOutcome, ReportSender } from './report-sender';
 export interface AgentTimers {
   sleep(ms: number): Promise<void>;
   /** Runs `work` after `ms`; the answer cancels it. */
-  after(ms: number, work: () => void): () => void;
+  after(ms: number, work: () => void | Promise<unknown>): () => void;
 }
 
 export const REAL_TIMERS: AgentTimers = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   after: (ms, work) => {
-    const timer = setTimeout(work, ms);
+    const timer = setTimeout(() => void work(), ms);
     return () => clearTimeout(timer);
   },
 };
@@ -128,6 +128,16 @@ export class SpotAgent {
     this.every('PRICING', seconds('pricing', (s) => s.config.intervals.pricing_report_seconds, 60), () => this.reportPricesOnce());
     this.every('COMMANDS', seconds('commands', (s) => s.config.intervals.command_poll_seconds, 30), () => this.pollCommandsOnce());
     this.every('INTERRUPTIONS', seconds('interruptions', (s) => s.config.intervals.interruption_poll_seconds, 5), () => this.checkInterruptionsOnce());
+    // A standby reports its state transfer every 10 s (seed 004 SYNC_UPDATE_INTERVAL) until it is ready.
+    this.every('SYNC', () => 10, () => this.advanceSync());
+  }
+
+  private syncProgress = 0;
+
+  private async advanceSync(): Promise<void> {
+    if (this.role !== 'replica' || this.syncProgress >= 100) return;
+    this.syncProgress = Math.min(100, this.syncProgress + 50);
+    await this.reportSyncOnce(this.syncProgress, 40);
   }
 
   /** Graceful shutdown: loops stop, running work is left to finish, the queue gets a last flush. */
@@ -155,9 +165,9 @@ export class SpotAgent {
         delayMs = Math.max(delayMs, Math.min(60_000, 1000 * 2 ** Math.min(failures, 6)));
         this.log(name, 'FAILURE', `${message(error)}; next try in ${Math.round(delayMs / 1000)}s`);
       }
-      if (!this.stopped) this.loops.push(this.timers.after(delayMs, () => void run()));
+      if (!this.stopped) this.loops.push(this.timers.after(delayMs, run));
     };
-    void run();
+    this.loops.push(this.timers.after(0, run));
   }
 
   // ------------------------------------------------------------------ one round of each loop
@@ -552,7 +562,7 @@ export class SpotAgent {
     this.log('TERMINATE-SCHEDULED', 'SUCCESS', `terminating the old instance ${instanceId} in ${Math.round(ms / 1000)}s`);
     const cancel = this.timers.after(ms, () => {
       this.pending.delete(cancel);
-      void this.ports.cloud.terminateInstances([instanceId]).then(
+      return this.ports.cloud.terminateInstances([instanceId]).then(
         () => this.log('TERMINATE', 'SUCCESS', `old instance ${instanceId} terminated`),
         (error) => this.log('TERMINATE', 'FAILURE', message(error)),
       );

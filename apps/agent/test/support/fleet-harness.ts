@@ -7,36 +7,7 @@ import { InstanceCatalog } from '@spot/catalog';
 import { FixedMarket, ImdsServer, SimulatedCloud } from '@spot/cloud';
 import { ManualClock, StructuredLogger } from '@spot/core';
 import { TestApi } from '@spot/testing';
-import { AgentTimers, ControlPlaneClient, ImdsClient, ImdsInstanceIdentitySource, SpotAgent } from '../../src';
-
-/** Timers on the shared manual clock: sleeping moves time; scheduled work runs when a test says so. */
-export class ManualTimers implements AgentTimers {
-  private tasks: Array<{ due: number; work: () => void; cancelled: boolean }> = [];
-
-  constructor(private readonly clock: ManualClock) {}
-
-  async sleep(ms: number): Promise<void> {
-    this.clock.advance(ms);
-  }
-
-  after(ms: number, work: () => void): () => void {
-    const task = { due: this.clock.nowMs() + ms, work, cancelled: false };
-    this.tasks.push(task);
-    return () => void (task.cancelled = true);
-  }
-
-  /** Runs the work that is due by now. */
-  runDue(): number {
-    const due = this.tasks.filter((t) => !t.cancelled && t.due <= this.clock.nowMs());
-    this.tasks = this.tasks.filter((t) => !due.includes(t));
-    for (const t of due) t.work();
-    return due.length;
-  }
-
-  get scheduled(): number {
-    return this.tasks.filter((t) => !t.cancelled).length;
-  }
-}
+import { ControlPlaneClient, ImdsClient, ImdsInstanceIdentitySource, ManualTimers, SpotAgent } from '../../src';
 
 /** A simulated region, its IMDS, and agents on its instances talking to a real API over HTTP. */
 export class FleetHarness {
