@@ -1,3 +1,4 @@
+import { CommandTracker } from '@spot/command-tracker';
 import { DecisionLoop } from '@spot/decisions';
 import { ManualClock } from '@spot/core';
 import { AgentEntity } from '@spot/persistence';
@@ -97,5 +98,44 @@ describeEachDatabase('agent end to end against the API', (db) => {
     const savings = await api.http().get(`/api/client/${client.clientId}/savings`).set(bearer(client.userToken)).expect(200);
     expect(savings.body.total_savings).toBeGreaterThan(0.6);
     expect(savings.body.current_savings_per_h).toBeCloseTo(0.066, 6);
+  });
+
+  it('cleanup command: the agent removes its AMIs past retention and their snapshots, and reports it once', async () => {
+    const [agentRow] = await api.dataSource.query("SELECT id, client_id, instance_id FROM agents WHERE logical_agent_id = 'web-1'");
+    const agent = fleet.agentOn(agentRow.instance_id, client.clientToken, 'web-1');
+    const session = await agent.boot();
+    const ownImages = await fleet.cloud.describeImages({ tags: { 'spot-optimizer:agent': 'web-1' } });
+    expect(ownImages).toHaveLength(1); // the switch's AMI, ten hours old
+    clock.advanceSeconds(8 * 86400);
+    await agent.heartbeatOnce();
+    const command = await api.app.get(CommandTracker).issue({
+      clientId: agentRow.client_id,
+      agentId: session.agentId,
+      commandType: 'cleanup',
+      origin: 'manual',
+      payload: { retention_days: 7, keep_latest: 0 },
+    });
+    expect((await agent.pollCommandsOnce()).map((c) => c.id)).toEqual([command.id]);
+    expect(await fleet.cloud.describeImages({ tags: { 'spot-optimizer:agent': 'web-1' } })).toEqual([]);
+    expect(await fleet.cloud.describeImages({ imageIds: [fleet.baseImage] })).toHaveLength(1); // not the agent's: untouched
+
+    const [log] = await api.dataSource.query('SELECT id, cleanup_type, amis_deleted, snapshots_deleted, retention_days, success FROM cleanup_logs WHERE agent_id = ?', [session.agentId]);
+    expect(log).toMatchObject({ cleanup_type: 'full', amis_deleted: 1, snapshots_deleted: 1, retention_days: 7 });
+    expect(Boolean(log.success)).toBe(true);
+    const [done] = await api.dataSource.query('SELECT status FROM commands WHERE id = ?', [command.id]);
+    expect(done.status).toBe('completed');
+
+    // The same report again (a lost answer) is recorded once; a malformed one stores nothing.
+    const again = await api
+      .http()
+      .post(`/api/agents/${session.agentId}/cleanup-report`)
+      .set(bearer(session.agentToken))
+      .send({ report_id: log.id, cleanup_type: 'full', amis_deleted: 1, snapshots_deleted: 1, success: true, started_at: clock.now().toISOString() })
+      .expect(200);
+    expect(again.body).toMatchObject({ duplicate: true, cleanup: { id: log.id, amis_deleted: 1 } });
+    const bad = await api.http().post(`/api/agents/${session.agentId}/cleanup-report`).set(bearer(session.agentToken)).send({ report_id: 'x', cleanup_type: 'all', amis_deleted: -1, success: 'yes' }).expect(400);
+    expect(bad.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['amis_deleted', 'cleanup_type', 'report_id', 'snapshots_deleted', 'started_at', 'success']);
+    const [{ n }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM cleanup_logs');
+    expect(Number(n)).toBe(1);
   });
 });
