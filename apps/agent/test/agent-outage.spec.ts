@@ -56,11 +56,18 @@ describeEachDatabase('agent across an API restart', (db) => {
     await agent.heartbeatOnce().catch(() => undefined);
     expect(agent.inSafeMode).toBe(true);
     expect(fleet.logLines.some((l) => l.includes('[SAFE-MODE] [ENTER]'))).toBe(true);
+
+    // A termination notice in safe mode: nobody to ask, so the agent launches an on-demand copy itself.
+    fleet.cloud.scheduleInterruption(instanceId, { actionAt: new Date(clock.nowMs() + 120_000) });
+    await agent.checkInterruptionsOnce();
+    const replacement = fleet.cloud.listInstances().find((i) => i.tags['spot-optimizer:source'] === instanceId);
+    expect(replacement).toMatchObject({ mode: 'on-demand', instanceType: 'm5.large', az: 'eu-west-1b', state: 'running' });
+    expect(agent.queue.pending().map((r) => r.kind)).toEqual(['pricing-report', 'pricing-report', 'pricing-report', 'switch-report']);
     // The agent process restarts too: the queue is on disk.
     await agent.shutdown(100);
     const restarted: SpotAgent = fleet.agentOn(instanceId, clientToken, 'batch-1');
-    expect(restarted.queue.pending().map((r) => r.kind)).toEqual(['pricing-report', 'pricing-report', 'pricing-report']);
-    const sentAt = restarted.queue.pending().map((r) => (r.body.observations as Array<{ observed_at: string }>)[0].observed_at);
+    expect(restarted.queue.pending().map((r) => r.kind)).toEqual(['pricing-report', 'pricing-report', 'pricing-report', 'switch-report']);
+    const sentAt = restarted.queue.pending().filter((r) => r.kind === 'pricing-report').map((r) => (r.body.observations as Array<{ observed_at: string }>)[0].observed_at);
     expect([...sentAt].sort()).toEqual(sentAt);
 
     api = await startTestApi(db(), { clock });
@@ -70,6 +77,11 @@ describeEachDatabase('agent across an API restart', (db) => {
     expect(await rawCount(api, agentId)).toBe(5 * 4);
     const observed: Array<{ observed_at: string | Date }> = await api.dataSource.query('SELECT DISTINCT observed_at FROM pricing_submissions_raw WHERE agent_id = ? ORDER BY observed_at', [agentId]);
     expect(observed).toHaveLength(4);
+    // The safe-mode failover is on record once the control plane is back.
+    const [sw] = await api.dataSource.query('SELECT new_instance_id, new_mode FROM switches WHERE agent_id = ?', [agentId]);
+    expect(sw).toEqual({ new_instance_id: replacement?.instanceId, new_mode: 'on-demand' });
+    const [row] = await api.dataSource.query('SELECT instance_id FROM agents WHERE id = ?', [agentId]);
+    expect(row.instance_id).toBe(replacement?.instanceId);
   });
 
   it('a report whose answer was lost is sent again with the same key and not counted twice', async () => {
