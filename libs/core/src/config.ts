@@ -14,6 +14,8 @@ export interface SpotConfig {
   database: DatabaseConfig;
   auth: AuthConfig;
   rateLimits: { signupPerHour: number; tokenPerMinute: number };
+  /** Sentinel's bound on replacement launches during a mass interruption (the rest wait in a queue). */
+  emergencyLimits: { perPoolPerMinute: number; perClientPerMinute: number };
   logging: { level: LogLevel; format: 'text' | 'json' };
 }
 
@@ -48,6 +50,8 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'ADMIN_PASSWORD', default: '', description: 'Password of the first super-admin, 8-72 characters' },
   { name: 'RATE_LIMIT_SIGNUP_PER_HOUR', default: '5', description: 'Sign-ups allowed per client address per hour' },
   { name: 'RATE_LIMIT_TOKEN_PER_MINUTE', default: '10', description: 'Log-in attempts allowed per client address per minute' },
+  { name: 'EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', default: '20', description: 'Emergency replica/instance launches per interrupted pool per minute; more wait in a queue, terminations first' },
+  { name: 'EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', default: '10', description: 'Emergency replica/instance launches per client per minute; more wait in a queue' },
   { name: 'LOG_LEVEL', default: 'info', description: 'error | warn | info | debug' },
   { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
   { name: 'DEMO_FLEET', default: '1', description: 'npm start: 1 runs the demo client and its simulated fleet next to the API, 0 turns it off' },
@@ -127,6 +131,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: {
       signupPerHour: read.int('RATE_LIMIT_SIGNUP_PER_HOUR', 5, 1, 1_000_000),
       tokenPerMinute: read.int('RATE_LIMIT_TOKEN_PER_MINUTE', 10, 1, 1_000_000),
+    },
+    emergencyLimits: {
+      perPoolPerMinute: read.int('EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', 20, 1, 100_000),
+      perClientPerMinute: read.int('EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', 10, 1, 100_000),
     },
     logging: {
       level: read.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),

@@ -8,6 +8,7 @@ import { UserRepository } from './accounts/user.repository';
 import { AgentRegistry } from './agents/agent-registry.service';
 import { AgentRepository } from './agents/agent.repository';
 import { CleanupLog } from './agents/cleanup-log.service';
+import { FleetStatistics } from './agents/fleet-statistics';
 import { InstanceRepository } from './agents/instance.repository';
 import { ClientRepository } from './clients/client.repository';
 import { ClientService } from './clients/client.service';
@@ -27,6 +28,7 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
     repository(AgentRepository),
     repository(InstanceRepository),
     repository(RevokedTokenRepository),
+    repository(FleetStatistics),
     {
       provide: PasswordHasher,
       inject: [SPOT_CONFIG],
@@ -55,6 +57,6 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
     },
     { provide: CleanupLog, inject: [DataSource, Clock], useFactory: (ds: DataSource, clock: Clock) => new CleanupLog(ds, clock) },
   ],
-  exports: [ClientService, AccountService, AgentRegistry, TokenService, CleanupLog],
+  exports: [ClientService, AccountService, AgentRegistry, TokenService, FleetStatistics, CleanupLog],
 })
 export class IdentityModule {}

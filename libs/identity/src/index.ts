@@ -7,6 +7,10 @@ export type { SignupResult, LoginResult, UserProfile } from './accounts/account.
 export { AgentRegistry } from './agents/agent-registry.service';
 export type { AgentRegistration, RegistrationResult, HeartbeatResult, InstancePlacement, InstanceMove } from './agents/agent-registry.service';
 export type { InstanceFilter } from './agents/instance.repository';
+export { applySettingsChange, SETTINGS_ERRORS } from './agents/agent-settings';
+export type { AgentSettingsChange } from './agents/agent-settings';
+export { FleetStatistics } from './agents/fleet-statistics';
+export type { GrowthFigures } from './agents/fleet-statistics';
 export { AGENT_INTERVALS, agentConfigOf, poolIdOf } from './agents/agent-config';
 export type { AgentConfig } from './agents/agent-config';
 export { TokenService } from './tokens/token.service';

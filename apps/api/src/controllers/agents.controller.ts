@@ -10,6 +10,8 @@ import {
   RegisterAgentResponseDto,
 } from '@spot/contracts';
 import { AgentPrincipal, AgentRegistry, CleanupLog, ClientPrincipal, Principal } from '@spot/identity';
+import { ReplicaService } from '@spot/replicas';
+import { HealthMonitor } from '@spot/sentinel';
 import { AgentAuthGuard, ClientTokenGuard } from '../auth/guards';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { toAgentConfig, toCleanupLog } from '../presenters/presenters';
@@ -20,6 +22,8 @@ import { ApiStandardErrors, SECURITY } from './api-docs';
 export class AgentsController {
   constructor(
     private readonly registry: AgentRegistry,
+    private readonly replicas: ReplicaService,
+    private readonly health: HealthMonitor,
     private readonly cleanups: CleanupLog,
   ) {}
 
@@ -34,7 +38,9 @@ export class AgentsController {
   @ApiCreatedResponse({ type: RegisterAgentResponseDto })
   @ApiStandardErrors('conflict')
   async registerAgent(@Body() body: RegisterAgentRequestDto, @CurrentPrincipal() principal: Principal): Promise<RegisterAgentResponseDto> {
-    const result = await this.registry.register((principal as ClientPrincipal).clientId, {
+    const clientId = (principal as ClientPrincipal).clientId;
+    if (body.replica_id) return this.registerReplicaAgent(clientId, body, body.replica_id);
+    const result = await this.registry.register(clientId, {
       logicalAgentId: body.logical_agent_id,
       instanceId: body.instance_id,
       instanceType: body.instance_type,
@@ -50,10 +56,19 @@ export class AgentsController {
       created: result.created,
       instance_changed: result.instanceChanged,
       config: toAgentConfig(result.config),
+      role: 'primary',
+      replica_id: null,
     };
   }
 
-  /** Tells the control plane the agent is alive (every 60 s). */
+  /** A replica's agent: same logical agent, its own instance, merged into the agent on promotion. */
+  private async registerReplicaAgent(clientId: string, body: RegisterAgentRequestDto, replicaId: string): Promise<RegisterAgentResponseDto> {
+    const { agent, agentToken, config } = await this.registry.replicaCredentials(clientId, body.logical_agent_id);
+    await this.replicas.attachReplicaAgent(agent.id, replicaId, body.instance_id);
+    return { agent_id: agent.id, agent_token: agentToken, created: false, instance_changed: false, config: toAgentConfig(config), role: 'replica', replica_id: replicaId };
+  }
+
+  /** Tells the control plane the agent is alive (every 60 s), with its health figures. */
   @Post(':id/heartbeat')
   @HttpCode(200)
   @UseGuards(AgentAuthGuard)
@@ -61,7 +76,17 @@ export class AgentsController {
   @ApiOkResponse({ type: HeartbeatResponseDto })
   @ApiStandardErrors('not_found')
   async recordHeartbeat(@Param('id') id: string, @Body() body: HeartbeatRequestDto): Promise<HeartbeatResponseDto> {
-    const { agent, serverTime } = await this.registry.heartbeat(id, { instanceId: body.instance_id, agentVersion: body.agent_version });
+    const before = await this.registry.getAgent(id);
+    const { agent, serverTime, cameOnline } = await this.registry.heartbeat(id, { instanceId: body.instance_id, agentVersion: body.agent_version });
+    if (!body.instance_id || body.instance_id === agent.instanceId) {
+      await this.health.heartbeatReceived(agent, before.lastHeartbeatAt, cameOnline, {
+        instanceId: body.instance_id,
+        cpuPercent: body.cpu_percent,
+        memoryPercent: body.memory_percent,
+        diskPercent: body.disk_percent,
+        uptimeSeconds: body.uptime_seconds,
+      });
+    }
     return {
       agent_id: agent.id,
       status: agent.status,
