@@ -12,6 +12,7 @@ export const AGENT_CONFIG_VARIABLES: Array<{ name: string; default?: string; des
   { name: 'INTERRUPTION_CHECK_INTERVAL', default: '', description: 'Agent: seconds between IMDS notice checks (default 5)' },
   { name: 'SPOT_AGENT_STATE_DIR', default: '/var/lib/spot-agent', description: 'Agent: directory of the on-disk report queue' },
   { name: 'SAFE_MODE', default: 'false', description: 'Agent: true = every AWS change is a DryRun, logged as "would execute"' },
+  { name: 'REBALANCE_ALWAYS_REPLICA', default: 'false', description: 'Agent: true = every rebalance recommendation asks for an emergency replica at once, instead of the control plane scoring the risk' },
   { name: 'SAFE_MODE_AFTER_SECONDS', default: '900', description: 'Agent: control plane unreachable this long → safe mode (no risky moves, on-demand launches)' },
   { name: 'AWS_EC2_METADATA_SERVICE_ENDPOINT', default: 'http://169.254.169.254', description: 'Agent: IMDS endpoint (the AWS SDK standard variable)' },
   { name: 'SPOT_IDENTITY', default: 'imds', description: 'Agent: imds (on EC2) | env (SPOT_INSTANCE_* below, for runs off EC2)' },
@@ -52,6 +53,8 @@ export interface AgentSettings {
   dryRun?: boolean;
   /** Control plane unreachable this long → safe mode (seed 003 failure level 3). */
   safeModeAfterSeconds?: number;
+  /** Every rebalance asks for an emergency replica (create-emergency-replica) instead of being scored. */
+  rebalanceAlwaysReplica?: boolean;
 }
 
 export class AgentSettingsError extends Error {
@@ -90,8 +93,13 @@ export function readAgentSettings(env: Record<string, string | undefined>, hostn
     interruptions: seconds('INTERRUPTION_CHECK_INTERVAL', 1, 60),
   };
   const safeModeAfterSeconds = seconds('SAFE_MODE_AFTER_SECONDS', 30, 7 * 86400) ?? 900;
-  const safeMode = (env.SAFE_MODE ?? 'false').toLowerCase();
-  if (!['true', 'false', '1', '0'].includes(safeMode)) problems.push('SAFE_MODE must be true or false');
+  const flag = (name: string): boolean => {
+    const value = (env[name] || 'false').toLowerCase();
+    if (!['true', 'false', '1', '0'].includes(value)) problems.push(`${name} must be true or false`);
+    return value === 'true' || value === '1';
+  };
+  const dryRun = flag('SAFE_MODE');
+  const rebalanceAlwaysReplica = flag('REBALANCE_ALWAYS_REPLICA');
   if (problems.length) throw new AgentSettingsError(problems);
   return {
     apiUrl,
@@ -99,8 +107,9 @@ export function readAgentSettings(env: Record<string, string | undefined>, hostn
     logicalAgentId,
     intervals: Object.fromEntries(Object.entries(intervals).filter(([, v]) => v !== undefined)),
     stateDir: env.SPOT_AGENT_STATE_DIR || '/var/lib/spot-agent',
-    dryRun: safeMode === 'true' || safeMode === '1',
+    dryRun,
     safeModeAfterSeconds,
+    rebalanceAlwaysReplica,
   };
 }
 

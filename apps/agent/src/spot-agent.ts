@@ -49,6 +49,9 @@ const SIMILAR_TYPES = 12;
 /** The agent's own AMIs carry this tag (cleanup touches nothing else). */
 const AGENT_TAG = 'spot-optimizer:agent';
 
+/** What still runs on an instance AWS is taking back: the failover itself. */
+const FAILOVER_COMMANDS = new Set(['emergency-launch', 'promote-replica', 'launch-replica']);
+
 const iso = (d: Date) => d.toISOString();
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -211,9 +214,12 @@ export class SpotAgent {
     return this.sender.flush();
   }
 
-  /** Claims and executes the agent's commands (primaries only: a standby waits for its promotion). */
+  /**
+   * Claims and executes the agent's commands (primaries only: a standby waits for its promotion).
+   * After a termination notice only the failover's own commands run; the rest are refused.
+   */
   async pollCommandsOnce(): Promise<CommandDto[]> {
-    if (this.terminating || this.role !== 'primary') return [];
+    if (this.role !== 'primary') return [];
     const session = await this.runtime.ensureSession();
     let answer;
     try {
@@ -227,7 +233,10 @@ export class SpotAgent {
       }
       throw error;
     }
-    for (const command of answer.commands) await this.execute(command);
+    for (const command of answer.commands) {
+      if (this.terminating && !FAILOVER_COMMANDS.has(command.command_type)) await this.refuse(command, 'this instance is being taken back by AWS (termination notice)');
+      else await this.execute(command);
+    }
     return answer.commands;
   }
 
@@ -242,11 +251,14 @@ export class SpotAgent {
     }
     const rebalance = await this.ports.imds.rebalanceRecommendation();
     if (rebalance && this.firstSight(`rebalance:${rebalance.noticeTime.toISOString()}`)) {
-      this.log('REBALANCE', 'DETECTED', `rebalance recommendation at ${rebalance.noticeTime.toISOString()}`);
+      // Seed 004 Scenario 2: the control plane scores the risk (replica above 0.30), unless this
+      // workload is set to take a replica on every recommendation.
+      const route = this.ports.settings.rebalanceAlwaysReplica && this.role === 'primary' ? 'create-emergency-replica' : 'rebalance-recommendation';
+      this.log('REBALANCE', 'DETECTED', `rebalance recommendation at ${rebalance.noticeTime.toISOString()}: ${route}`);
       this.queue.enqueue(
-        'rebalance-recommendation',
+        route,
         'POST',
-        '/api/agents/{agent}/rebalance-recommendation',
+        `/api/agents/{agent}/${route}`,
         { instance_id: instance.instanceId, notice_time: iso(rebalance.noticeTime), reported_by: this.role === 'replica' ? 'replica' : 'primary' },
         `rebalance:${instance.instanceId}:${rebalance.noticeTime.toISOString()}`,
       );
@@ -291,7 +303,9 @@ export class SpotAgent {
       `termination:${instance.instanceId}:${iso(action.time)}`,
     );
     const flushed = await this.sender.flush();
-    this.log('FLUSH', flushed.remaining ? 'PARTIAL' : 'SUCCESS', `final flush: ${flushed.delivered} delivered, ${flushed.remaining} kept on disk`);
+    // Without a ready replica the control plane answers with an emergency launch: run it now.
+    await this.pollCommandsOnce().catch((error) => this.log('EMERGENCY-COMMANDS', 'FAILURE', message(error)));
+    this.log('FLUSH', flushed.remaining ? 'PARTIAL' : 'SUCCESS', `final flush: ${this.queue.size} report(s) left on disk`);
   }
 
   /** Level 3: nobody to ask, so an on-demand copy of this instance is launched before AWS takes it. */
@@ -322,6 +336,12 @@ export class SpotAgent {
   }
 
   // ------------------------------------------------------------------ commands (CORE-EXEC)
+
+  private async refuse(command: CommandDto, reason: string): Promise<void> {
+    const now = iso(this.ports.clock.now());
+    this.queue.enqueue('command-executed', 'POST', `/api/agents/{agent}/commands/${command.id}/executed`, { success: false, error_message: reason, started_at: now, completed_at: now }, `executed:${command.id}`);
+    await this.sender.flush();
+  }
 
   async execute(command: CommandDto): Promise<void> {
     const startedAt = this.ports.clock.now();

@@ -98,6 +98,7 @@ describe('agent settings', () => {
       stateDir: '/var/lib/spot-agent',
       dryRun: false,
       safeModeAfterSeconds: 900,
+      rebalanceAlwaysReplica: false,
     });
     expect(readAgentSettings({ CLIENT_TOKEN: 'spc_abc', HEARTBEAT_INTERVAL: '30', INTERRUPTION_CHECK_INTERVAL: '5', SAFE_MODE: 'true' }, 'w')).toMatchObject({
       intervals: { heartbeat: 30, interruptions: 5 },

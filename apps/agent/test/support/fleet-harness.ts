@@ -56,11 +56,11 @@ export class FleetHarness {
   }
 
   /** The agent process of one instance (IMDS at its own endpoint). */
-  agentOn(instanceId: string, clientToken: string, logicalAgentId: string, options: { apiUrl?: string; safeModeAfterSeconds?: number } = {}): SpotAgent {
+  agentOn(instanceId: string, clientToken: string, logicalAgentId: string, options: { apiUrl?: string; safeModeAfterSeconds?: number; rebalanceAlwaysReplica?: boolean } = {}): SpotAgent {
     const imds = new ImdsClient(this.imds.endpointFor(instanceId), this.clock);
     const apiUrl = options.apiUrl ?? this.apiUrl;
     return new SpotAgent({
-      settings: { apiUrl, clientToken, logicalAgentId, stateDir: join(this.stateDir, instanceId), safeModeAfterSeconds: options.safeModeAfterSeconds },
+      settings: { apiUrl, clientToken, logicalAgentId, stateDir: join(this.stateDir, instanceId), safeModeAfterSeconds: options.safeModeAfterSeconds, rebalanceAlwaysReplica: options.rebalanceAlwaysReplica },
       imds,
       identity: new ImdsInstanceIdentitySource(imds),
       client: new ControlPlaneClient(apiUrl, fetch, 5000),
