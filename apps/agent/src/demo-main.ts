@@ -70,6 +70,8 @@ async function main(): Promise<void> {
           stateDir: join(stateDir, 'agents', instance.instanceId),
           // The demo runs the loops faster than the production cadence so things happen within minutes.
           intervals: { heartbeat: 15, pricing: 20, commands: 5, interruptions: 2 },
+          // Cautious demo workloads: every rebalance recommendation brings an emergency replica.
+          rebalanceAlwaysReplica: true,
         },
         imds: client,
         identity: new ImdsInstanceIdentitySource(client),

@@ -17,15 +17,16 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 /**
  * `npm start`'s demo, time-compressed: five simulated instances run by the real agent code
  * against the simulated cloud (real trace replayed 60×) and a real API; the scheduler's decision
- * loop runs every 5 (virtual) minutes. Within 10 minutes the API shows price reports and
- * automatic switches.
+ * loop runs every 5 (virtual) minutes. Within 10 minutes the API shows price reports, automatic
+ * switches, the scripted rebalance with its emergency replica and both terminations ending in a
+ * promotion.
  */
 describeEachDatabase('demo fleet, time-compressed', (db) => {
   let api: TestApi;
   let imds: ImdsServer;
   let fleet: DemoFleet;
   const clock = new ManualClock('2026-11-24T12:00:00.000Z');
-  const timers = new ManualTimers(clock);
+  const timers = new ManualTimers(clock, false);
   const logLines: string[] = [];
   const logger = new StructuredLogger({ clock, sink: (line) => logLines.push(line) });
 
@@ -49,7 +50,7 @@ describeEachDatabase('demo fleet, time-compressed', (db) => {
       agentFactory: (instance, logicalAgentId, clientToken) => {
         const client = new ImdsClient(imds.endpointFor(instance.instanceId), clock);
         return new SpotAgent({
-          settings: { apiUrl, clientToken, logicalAgentId, stateDir: join(stateDir, instance.instanceId), intervals: { heartbeat: 15, pricing: 20, commands: 5, interruptions: 2 } },
+          settings: { apiUrl, clientToken, logicalAgentId, stateDir: join(stateDir, instance.instanceId), intervals: { heartbeat: 15, pricing: 20, commands: 5, interruptions: 2 }, rebalanceAlwaysReplica: true },
           imds: client,
           identity: new ImdsInstanceIdentitySource(client),
           client: new ControlPlaneClient(apiUrl),
@@ -69,7 +70,7 @@ describeEachDatabase('demo fleet, time-compressed', (db) => {
     await api?.close();
   });
 
-  it('shows price reports and automatic switches through the API within 10 minutes', async () => {
+  it('within 10 minutes the API shows price reports, automatic switches, a rebalance with an emergency replica and terminations with promotions', async () => {
     await fleet.start();
     const started = clock.nowMs();
     for (let second = 1; second <= 600; second++) {
@@ -90,8 +91,15 @@ describeEachDatabase('demo fleet, time-compressed', (db) => {
     const automatic = switches.body.items.filter((s: { trigger: string; success: boolean }) => s.trigger === 'automatic' && s.success);
     expect(automatic.length).toBeGreaterThanOrEqual(4);
     expect(automatic.every((s: { new_mode: string }) => s.new_mode === 'spot')).toBe(true);
-    // Every switched workload runs on its new instance, each by its own agent process.
-    expect(fleet.runningAgents().filter((a) => a.role === 'primary').length).toBeGreaterThanOrEqual(3);
-    process.stdout.write(logLines.filter((l) => /DEMO-FLEET|SAFE|FAIL/.test(l)).slice(0, 80).join('\n'));
+    // The scripted rebalance brought an emergency replica, and both terminations ended in a promotion.
+    const replicas = await api.http().get(`/api/client/${fleet.clientId}/replicas`).set(bearer(token)).expect(200);
+    const byType = (type: string) => replicas.body.items.filter((r: { replica_type: string }) => r.replica_type === type);
+    expect(byType('automatic-rebalance').map((r: { status: string }) => r.status)).toEqual(['promoted']);
+    expect(byType('automatic-termination').map((r: { status: string }) => r.status)).toEqual(['promoted']);
+    const failovers = switches.body.items.filter((s: { trigger: string }) => s.trigger === 'automatic-interruption-failover');
+    expect(failovers).toHaveLength(2);
+    // Every workload still runs, each on a live instance by its own agent process.
+    const primaries = fleet.runningAgents().filter((a) => a.role === 'primary');
+    expect(new Set(primaries.map((a) => a.logicalAgentId)).size).toBe(5);
   });
 });
