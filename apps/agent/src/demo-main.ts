@@ -6,10 +6,8 @@ import { ImdsServer, SimulatedCloud, TraceReplayMarket } from '@spot/cloud';
 import { StructuredLogger, SystemClock } from '@spot/core';
 import { DemoFleet } from '@spot/demo-fleet';
 import { loadMarketModel } from '@spot/market-model';
-import { ControlPlaneClient } from './control-plane.client';
-import { ImdsInstanceIdentitySource } from './agent-settings';
-import { ImdsClient } from './imds-client';
-import { REAL_TIMERS, SpotAgent } from './spot-agent';
+import { demoAgentFactory } from './demo-agents';
+import { REAL_TIMERS } from './spot-agent';
 
 /** Where the replay starts in the shipped trace (eu-west-1, 2021-12-13 … 2022-03-12). */
 const TRACE_START = new Date('2022-01-17T00:00:00Z');
@@ -60,30 +58,7 @@ async function main(): Promise<void> {
     timers: REAL_TIMERS,
     logger,
     credentialsFile: join(stateDir, 'demo-client.json'),
-    agentFactory: (instance, logicalAgentId, clientToken) => {
-      const client = new ImdsClient(imds.endpointFor(instance.instanceId), clock);
-      return new SpotAgent({
-        settings: {
-          apiUrl,
-          clientToken,
-          logicalAgentId,
-          stateDir: join(stateDir, 'agents', instance.instanceId),
-          // The demo runs the loops faster than the production cadence so things happen within minutes.
-          intervals: { heartbeat: 15, pricing: 20, commands: 5, interruptions: 2 },
-          // Cautious demo workloads: every rebalance recommendation brings an emergency replica.
-          rebalanceAlwaysReplica: true,
-        },
-        imds: client,
-        identity: new ImdsInstanceIdentitySource(client),
-        client: new ControlPlaneClient(apiUrl),
-        cloud,
-        catalog,
-        clock,
-        logger,
-        timers: REAL_TIMERS,
-        pollMs: 2_000,
-      });
-    },
+    agentFactory: demoAgentFactory({ apiUrl, cloud, imds, catalog, clock, logger, timers: REAL_TIMERS, stateDir: join(stateDir, 'agents') }),
   });
   let stopping = false;
   const stop = async () => {

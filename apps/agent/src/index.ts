@@ -10,3 +10,5 @@ export { ReportQueue } from './report-queue';
 export type { QueuedReport } from './report-queue';
 export { ReportSender } from './report-sender';
 export { ManualTimers } from './manual-timers';
+export { demoAgentFactory } from './demo-agents';
+export type { DemoAgentPorts } from './demo-agents';

@@ -10,7 +10,7 @@ import { DecisionLoop } from '@spot/decisions';
 import { DemoFleet } from '@spot/demo-fleet';
 import { loadMarketModel } from '@spot/market-model';
 import { describeEachDatabase, startTestApi, TestApi } from '@spot/testing';
-import { ControlPlaneClient, ImdsClient, ImdsInstanceIdentitySource, ManualTimers, SpotAgent } from '../../../apps/agent/src';
+import { demoAgentFactory, ManualTimers } from '../../../apps/agent/src';
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
@@ -47,21 +47,7 @@ describeEachDatabase('demo fleet, time-compressed', (db) => {
       timers,
       logger,
       credentialsFile: join(stateDir, 'demo-client.json'),
-      agentFactory: (instance, logicalAgentId, clientToken) => {
-        const client = new ImdsClient(imds.endpointFor(instance.instanceId), clock);
-        return new SpotAgent({
-          settings: { apiUrl, clientToken, logicalAgentId, stateDir: join(stateDir, instance.instanceId), intervals: { heartbeat: 15, pricing: 20, commands: 5, interruptions: 2 }, rebalanceAlwaysReplica: true },
-          imds: client,
-          identity: new ImdsInstanceIdentitySource(client),
-          client: new ControlPlaneClient(apiUrl),
-          cloud,
-          catalog,
-          clock,
-          logger,
-          timers,
-          pollMs: 2_000,
-        });
-      },
+      agentFactory: demoAgentFactory({ apiUrl, cloud, imds, catalog, clock, logger, timers, stateDir }),
     });
   });
   afterAll(async () => {
