@@ -149,7 +149,10 @@ export class SpotAgent {
     for (const cancel of this.loops.splice(0)) cancel();
     for (const cancel of [...this.pending]) cancel();
     this.pending.clear();
-    const flushed = await Promise.race([this.sender.flush(), this.timers.sleep(flushWithinMs).then(() => undefined)]);
+    let cancelTimeout = () => undefined as void;
+    const timeout = new Promise<undefined>((resolve) => (cancelTimeout = this.timers.after(flushWithinMs, () => resolve(undefined))));
+    const flushed = await Promise.race([this.sender.flush(), timeout]);
+    cancelTimeout();
     this.log('SHUTDOWN', 'SUCCESS', `stopped; ${this.queue.size} report(s) kept on disk for the next start`);
     return flushed;
   }

@@ -107,4 +107,25 @@ describeEachDatabase('agent across an API restart', (db) => {
     expect(answer).toMatchObject({ stored: 0, duplicates: 5 });
     expect(key).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('runs its loops on the configured cadence and shuts down gracefully: loops and timers stop, the queue is flushed', async () => {
+    const instanceId = await fleet.launch('spot', 'm5.large', 'eu-west-1a');
+    const agent = fleet.agentOn(instanceId, clientToken, 'batch-3');
+    const { agentId } = await agent.boot();
+    agent.start();
+    await fleet.timers.settle(); // the first round of every loop
+    expect(await rawCount(api, agentId)).toBe(5);
+    clock.advanceSeconds(60);
+    await fleet.timers.settle(); // heartbeat and pricing again (60 s), commands (30 s), notices (5 s)
+    expect(await rawCount(api, agentId)).toBe(10);
+    expect(fleet.timers.scheduled).toBeGreaterThanOrEqual(5);
+
+    await agent.shutdown(1000);
+    expect(fleet.timers.scheduled).toBe(0);
+    expect(agent.queue.size).toBe(0);
+    expect(fleet.logLines.some((l) => l.includes('[SHUTDOWN] [SUCCESS]'))).toBe(true);
+    clock.advanceSeconds(120);
+    await fleet.timers.settle();
+    expect(await rawCount(api, agentId)).toBe(10);
+  });
 });
