@@ -15,7 +15,7 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DomainError, StructuredLogger } from '@spot/core';
-import { AwsCloudProvider, AwsRoleAssumer, backoffDelayMs, cleanUpImages, createEc2Client } from '@spot/cloud';
+import { AwsCloudProvider, AwsRoleAssumer, backoffDelayMs, cleanUpImages, createEc2Client, createStsClient } from '@spot/cloud';
 
 const awsError = (name: string, message = name) => new EC2ServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } });
 
@@ -276,6 +276,14 @@ describe('createEc2Client and the standard endpoint variables', () => {
       req.on('end', () => {
         requests.push(body);
         res.writeHead(200, { 'Content-Type': 'text/xml' });
+        if (body.includes('Action=AssumeRole')) {
+          res.end(
+            '<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials>' +
+              '<AccessKeyId>ASIALOCAL</AccessKeyId><SecretAccessKey>s3cr3t</SecretAccessKey><SessionToken>tok</SessionToken>' +
+              '<Expiration>2026-11-24T13:00:00Z</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>r-2</RequestId></ResponseMetadata></AssumeRoleResponse>',
+          );
+          return;
+        }
         res.end(
           '<DescribeSpotPriceHistoryResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId><spotPriceHistorySet>' +
             '<item><instanceType>m5.large</instanceType><productDescription>Linux/UNIX</productDescription><spotPrice>0.038100</spotPrice>' +
@@ -303,5 +311,14 @@ describe('createEc2Client and the standard endpoint variables', () => {
     expect(points).toEqual([{ instanceType: 'm5.large', az: 'eu-west-1a', price: 0.0381, timestamp: new Date('2026-11-24T11:00:00Z') }]);
     expect(requests[0]).toContain('Action=DescribeSpotPriceHistory');
     expect(requests[0]).toContain('ProductDescription.1=Linux%2FUNIX');
+  });
+
+  it('STS goes to AWS_ENDPOINT_URL_STS: AssumeRole with the ExternalId', async () => {
+    process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const creds = await new AwsRoleAssumer(createStsClient('eu-west-1')).assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/Spot', externalId: 'ext-42', sessionName: 'spot' });
+    expect(creds).toEqual({ accessKeyId: 'ASIALOCAL', secretAccessKey: 's3cr3t', sessionToken: 'tok', expiration: new Date('2026-11-24T13:00:00Z') });
+    const sent = requests[requests.length - 1];
+    expect(sent).toContain('Action=AssumeRole');
+    expect(sent).toContain('ExternalId=ext-42');
   });
 });
