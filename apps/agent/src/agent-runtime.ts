@@ -46,6 +46,8 @@ export class AgentRuntime {
   /** A replica that was promoted carries on as the primary. */
   becomePrimary(): void {
     if (this.session) this.session.role = 'primary';
+    // Registering again (e.g. after a token rotation) is now as the primary.
+    this.replicaId = undefined;
   }
 
   async register(): Promise<Session> {

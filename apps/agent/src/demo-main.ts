@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InstanceCatalog } from '@spot/catalog';
 import { ImdsServer, SimulatedCloud, TraceReplayMarket } from '@spot/cloud';
@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   await imds.start();
   await waitForApi(apiUrl, logger);
   const stateDir = join(process.cwd(), 'data', 'demo-fleet');
+  // The simulated cloud lives in this process: queues of a previous run's instances are void.
+  rmSync(join(stateDir, 'agents'), { recursive: true, force: true });
   const fleet = new DemoFleet({
     apiUrl,
     cloud,

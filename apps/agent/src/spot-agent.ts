@@ -87,7 +87,10 @@ export class SpotAgent {
       this.queue,
       ports.client,
       async () => this.runtime.ensureSession(),
-      async () => void (await this.runtime.register()),
+      async () => {
+        // A retired instance never registers again: that would move the workload back to it.
+        if (this.role !== 'retired') await this.runtime.register();
+      },
       ports.logger,
       (ok) => this.contact(ok),
     );
@@ -180,6 +183,11 @@ export class SpotAgent {
 
   async heartbeatOnce(): Promise<void> {
     this.checkOutage();
+    if (this.role === 'retired') {
+      // Another instance runs the workload: no heartbeat (registering again would move it back here).
+      await this.sender.flush();
+      return;
+    }
     const beat = await this.runtime.heartbeat();
     if (!beat) {
       this.role = this.runtime.current?.role ?? this.role;
