@@ -10,12 +10,7 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 if (require('node:fs').existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
-const demo = !['0', 'false', 'off', 'no'].includes(String(process.env.DEMO_FLEET ?? '1').toLowerCase());
-const processes = [
-  { name: 'api', entry: 'dist/apps/api/src/main.js' },
-  { name: 'scheduler', entry: 'dist/apps/scheduler/src/main.js' },
-  ...(demo ? [{ name: 'demo', entry: 'dist/apps/agent/src/demo-main.js', optional: true }] : []),
-];
+const processes = require('./processes').processesFor(process.env);
 
 let stopping = false;
 let exitCode = 0;

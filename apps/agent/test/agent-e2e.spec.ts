@@ -138,4 +138,32 @@ describeEachDatabase('agent end to end against the API', (db) => {
     const [{ n }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM cleanup_logs');
     expect(Number(n)).toBe(1);
   });
+
+  it('SAFE_MODE=true: a forced switch only goes out as DryRun calls, logged as "would execute", and nothing changes', async () => {
+    const instanceId = await fleet.launch('on-demand', 'm5.large', 'eu-west-1c');
+    const agent = fleet.agentOn(instanceId, client.clientToken, 'careful-1', { dryRun: true });
+    const { agentId } = await agent.boot();
+    const before = fleet.cloud.listInstances().length;
+    const userToken = await new ApiActor(api).login('ops@agent-e2e.test', 'password-123'); // days have passed: a fresh JWT
+    try {
+      const instances = await api.http().get(`/api/client/${client.clientId}/instances`).set(bearer(userToken)).expect(200);
+      const record = instances.body.items.find((i: { instance_id: string }) => i.instance_id === instanceId);
+      await agent.reportPricesOnce();
+      await api.http().post(`/api/client/instances/${record.id}/force-switch`).set(bearer(userToken)).send({ target: 'pool', pool_id: 'm5.large.eu-west-1b' }).expect(201);
+      const [command] = await agent.pollCommandsOnce();
+      expect(command.command_type).toBe('switch');
+      expect(fleet.cloud.listInstances()).toHaveLength(before);
+      const [row] = await api.dataSource.query('SELECT status, result FROM commands WHERE id = ?', [command.id]);
+      expect(row.status).toBe('completed');
+      expect(JSON.parse(row.result)).toEqual({
+        dry_run: true,
+        would_execute: [expect.stringMatching(/^CreateImage of i-/), expect.stringMatching(/^RunInstances spot m5\.large in eu-west-1b from ami-/)],
+      });
+      expect(fleet.logLines.filter((l) => l.includes('[SAFE_MODE] Would execute:'))).toHaveLength(2);
+      const [agentRow] = await api.dataSource.query('SELECT instance_id FROM agents WHERE id = ?', [agentId]);
+      expect(agentRow.instance_id).toBe(instanceId);
+    } finally {
+      fleet.cloud.setSafeMode(false);
+    }
+  });
 });

@@ -31,10 +31,10 @@ export class FleetHarness {
       { instanceType: 'm5a.large', az: 'eu-west-1b', price: 0.03, timestamp: t0 },
       { instanceType: 'm6i.large', az: 'eu-west-1a', price: 0.06, timestamp: t0 },
     ]);
-    this.cloud = new SimulatedCloud({ clock, market: this.market, region: 'eu-west-1', seed: 42, bootMs: 40_000, imageMs: 50_000, shutdownMs: 5_000 });
+    this.logger = new StructuredLogger({ clock, sink: (line) => this.logLines.push(line) });
+    this.cloud = new SimulatedCloud({ clock, market: this.market, region: 'eu-west-1', seed: 42, bootMs: 40_000, imageMs: 50_000, shutdownMs: 5_000, logger: this.logger });
     this.imds = new ImdsServer((id) => this.cloud.metadata(id), clock);
     this.timers = new ManualTimers(clock);
-    this.logger = new StructuredLogger({ clock, sink: (line) => this.logLines.push(line) });
   }
 
   async start(api: TestApi): Promise<void> {
@@ -56,11 +56,11 @@ export class FleetHarness {
   }
 
   /** The agent process of one instance (IMDS at its own endpoint). */
-  agentOn(instanceId: string, clientToken: string, logicalAgentId: string, options: { apiUrl?: string; safeModeAfterSeconds?: number; rebalanceAlwaysReplica?: boolean } = {}): SpotAgent {
+  agentOn(instanceId: string, clientToken: string, logicalAgentId: string, options: { apiUrl?: string; safeModeAfterSeconds?: number; rebalanceAlwaysReplica?: boolean; dryRun?: boolean } = {}): SpotAgent {
     const imds = new ImdsClient(this.imds.endpointFor(instanceId), this.clock);
     const apiUrl = options.apiUrl ?? this.apiUrl;
     return new SpotAgent({
-      settings: { apiUrl, clientToken, logicalAgentId, stateDir: join(this.stateDir, instanceId), safeModeAfterSeconds: options.safeModeAfterSeconds, rebalanceAlwaysReplica: options.rebalanceAlwaysReplica },
+      settings: { apiUrl, clientToken, logicalAgentId, stateDir: join(this.stateDir, instanceId), safeModeAfterSeconds: options.safeModeAfterSeconds, rebalanceAlwaysReplica: options.rebalanceAlwaysReplica, dryRun: options.dryRun },
       imds,
       identity: new ImdsInstanceIdentitySource(imds),
       client: new ControlPlaneClient(apiUrl, fetch, 5000),
