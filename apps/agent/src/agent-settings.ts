@@ -10,6 +10,8 @@ export const AGENT_CONFIG_VARIABLES: Array<{ name: string; default?: string; des
   { name: 'PRICING_INTERVAL', default: '', description: 'Agent: seconds between pricing reports (default 60)' },
   { name: 'COMMAND_POLL_INTERVAL', default: '', description: 'Agent: seconds between command polls (default 30)' },
   { name: 'INTERRUPTION_CHECK_INTERVAL', default: '', description: 'Agent: seconds between IMDS notice checks (default 5)' },
+  { name: 'CLEANUP_INTERVAL_HOURS', default: '24', description: 'Agent: hours between its own AMI/snapshot cleanups (0 = only when the control plane asks)' },
+  { name: 'CLEANUP_RETENTION_DAYS', default: '7', description: 'Agent: its AMIs older than this go (the newest two always stay)' },
   { name: 'SPOT_AGENT_STATE_DIR', default: '/var/lib/spot-agent', description: 'Agent: directory of the on-disk report queue' },
   { name: 'SAFE_MODE', default: 'false', description: 'Agent: true = every AWS change is a DryRun, logged as "would execute"' },
   { name: 'REBALANCE_ALWAYS_REPLICA', default: 'false', description: 'Agent: true = every rebalance recommendation asks for an emergency replica at once, instead of the control plane scoring the risk' },
@@ -55,6 +57,8 @@ export interface AgentSettings {
   safeModeAfterSeconds?: number;
   /** Every rebalance asks for an emergency replica (create-emergency-replica) instead of being scored. */
   rebalanceAlwaysReplica?: boolean;
+  /** The agent's own AMI/snapshot cleanup: every so many hours (0 = off), with this retention. */
+  cleanup?: { intervalHours: number; retentionDays: number };
 }
 
 export class AgentSettingsError extends Error {
@@ -76,12 +80,12 @@ export function readAgentSettings(env: Record<string, string | undefined>, hostn
   if (!clientToken.startsWith('spc_')) problems.push('CLIENT_TOKEN must be the client token (spc_…) shown when the client was created');
   const logicalAgentId = env.SPOT_LOGICAL_AGENT_ID || hostname;
   if (!PATTERNS.logicalAgentId.test(logicalAgentId)) problems.push('SPOT_LOGICAL_AGENT_ID may contain letters, digits and . _ : / -');
-  const seconds = (name: string, min: number, max: number): number | undefined => {
+  const seconds = (name: string, min: number, max: number, unit = 'seconds'): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;
     const value = Number(raw);
     if (!Number.isFinite(value) || value < min || value > max) {
-      problems.push(`${name} must be a number of seconds from ${min} to ${max}`);
+      problems.push(`${name} must be a number of ${unit} from ${min} to ${max}`);
       return undefined;
     }
     return value;
@@ -93,6 +97,7 @@ export function readAgentSettings(env: Record<string, string | undefined>, hostn
     interruptions: seconds('INTERRUPTION_CHECK_INTERVAL', 1, 60),
   };
   const safeModeAfterSeconds = seconds('SAFE_MODE_AFTER_SECONDS', 30, 7 * 86400) ?? 900;
+  const cleanup = { intervalHours: seconds('CLEANUP_INTERVAL_HOURS', 0, 24 * 365, 'hours') ?? 24, retentionDays: seconds('CLEANUP_RETENTION_DAYS', 0, 3650, 'days') ?? 7 };
   const flag = (name: string): boolean => {
     const value = (env[name] || 'false').toLowerCase();
     if (!['true', 'false', '1', '0'].includes(value)) problems.push(`${name} must be true or false`);
@@ -110,6 +115,7 @@ export function readAgentSettings(env: Record<string, string | undefined>, hostn
     dryRun,
     safeModeAfterSeconds,
     rebalanceAlwaysReplica,
+    cleanup,
   };
 }
 

@@ -136,6 +136,16 @@ export class SpotAgent {
     this.every('INTERRUPTIONS', seconds('interruptions', (s) => s.config.intervals.interruption_poll_seconds, 5), () => this.checkInterruptionsOnce());
     // A standby reports its state transfer every 10 s (seed 004 SYNC_UPDATE_INTERVAL) until it is ready.
     this.every('SYNC', () => 10, () => this.advanceSync());
+    const cleanup = this.ports.settings.cleanup;
+    if (cleanup && cleanup.intervalHours > 0) this.every('CLEANUP', () => cleanup.intervalHours * 3600, () => this.cleanupOnce(), cleanup.intervalHours * 3600);
+  }
+
+  /** The agent's own retention pass (seed 001 "automatic cleanup with retention policies"), primaries only. */
+  async cleanupOnce(): Promise<Record<string, unknown> | undefined> {
+    if (this.role !== 'primary' || this.terminating || this.safeMode) return undefined;
+    const result = await this.executeCleanup({ retention_days: this.ports.settings.cleanup?.retentionDays ?? 7, keep_latest: 2 });
+    await this.sender.flush();
+    return result;
   }
 
   private syncProgress = 0;
@@ -160,7 +170,7 @@ export class SpotAgent {
     return flushed;
   }
 
-  private every(name: string, intervalSeconds: () => number, work: () => Promise<unknown>): void {
+  private every(name: string, intervalSeconds: () => number, work: () => Promise<unknown>, firstAfterSeconds = 0): void {
     let failures = 0;
     const run = async () => {
       if (this.stopped) return;
@@ -176,7 +186,7 @@ export class SpotAgent {
       }
       if (!this.stopped) this.loops.push(this.timers.after(delayMs, run));
     };
-    this.loops.push(this.timers.after(0, run));
+    this.loops.push(this.timers.after(firstAfterSeconds * 1000, run));
   }
 
   // ------------------------------------------------------------------ one round of each loop

@@ -137,6 +137,11 @@ describeEachDatabase('agent end to end against the API', (db) => {
     expect(bad.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['amis_deleted', 'cleanup_type', 'report_id', 'snapshots_deleted', 'started_at', 'success']);
     const [{ n }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM cleanup_logs');
     expect(Number(n)).toBe(1);
+
+    // Its own daily pass (CLEANUP_INTERVAL_HOURS) finds nothing left and says so.
+    expect(await agent.cleanupOnce()).toMatchObject({ images: [], snapshots: [], dry_run: false });
+    const logs = await api.dataSource.query('SELECT amis_deleted FROM cleanup_logs WHERE agent_id = ? ORDER BY started_at', [session.agentId]);
+    expect(logs.map((l: { amis_deleted: number }) => Number(l.amis_deleted))).toEqual([1, 0]);
   });
 
   it('SAFE_MODE=true: a forced switch only goes out as DryRun calls, logged as "would execute", and nothing changes', async () => {

@@ -99,6 +99,7 @@ describe('agent settings', () => {
       dryRun: false,
       safeModeAfterSeconds: 900,
       rebalanceAlwaysReplica: false,
+      cleanup: { intervalHours: 24, retentionDays: 7 },
     });
     expect(readAgentSettings({ CLIENT_TOKEN: 'spc_abc', HEARTBEAT_INTERVAL: '30', INTERRUPTION_CHECK_INTERVAL: '5', SAFE_MODE: 'true' }, 'w')).toMatchObject({
       intervals: { heartbeat: 30, interruptions: 5 },
