@@ -1,8 +1,6 @@
 import { ManualClock } from '@spot/core';
-import { ApiActor, describeEachDatabase, startTestApi, TestApi } from '@spot/testing';
-import { FleetHarness } from './support/fleet-harness';
-
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+import { describeEachDatabase, TestApi } from '@spot/testing';
+import { bearer, FleetHarness, FleetWorld, openFleetWorld } from './support/fleet-harness';
 
 /**
  * Seed 004 Scenarios 2 and 3 with the real agent code on both instances, the simulated cloud
@@ -13,19 +11,15 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 describeEachDatabase('interruption path end to end', (db) => {
   let api: TestApi;
   let fleet: FleetHarness;
-  let client: { clientId: string; userToken: string; clientToken: string };
+  let client: FleetWorld['client'];
+  let world: FleetWorld;
   const clock = new ManualClock('2026-11-24T12:00:00.000Z');
 
   beforeAll(async () => {
-    api = await startTestApi(db(), { clock });
-    fleet = new FleetHarness(clock);
-    await fleet.start(api);
-    client = await new ApiActor(api).signup('Interrupted Ltd', 'ops@interrupted.test');
+    world = await openFleetWorld(db(), clock, 'Interrupted Ltd', 'ops@interrupted.test');
+    ({ api, fleet, client } = world);
   });
-  afterAll(async () => {
-    await fleet?.stop();
-    await api?.close();
-  });
+  afterAll(async () => world?.close());
 
   it('rebalance → emergency replica (its agent syncs it) → termination notice → replica promoted, its agent the primary', async () => {
     const primaryInstance = await fleet.launch('spot', 'm5.large', 'eu-west-1a');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InstanceCatalog } from '@spot/catalog';
 import { FixedMarket, ImdsServer, SimulatedCloud } from '@spot/cloud';
 import { ManualClock, StructuredLogger } from '@spot/core';
-import { TestApi } from '@spot/testing';
+import { ApiActor, startTestApi, TestApi, TestDatabase } from '@spot/testing';
 import { ControlPlaneClient, ImdsClient, ImdsInstanceIdentitySource, ManualTimers, SpotAgent } from '../../src';
 
 /** A simulated region, its IMDS, and agents on its instances talking to a real API over HTTP. */
@@ -72,4 +72,30 @@ export class FleetHarness {
       pollMs: 5000,
     });
   }
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A real API on the database, a simulated region with IMDS, and a signed-up client: one test file's world. */
+export interface FleetWorld {
+  api: TestApi;
+  fleet: FleetHarness;
+  client: { clientId: string; userToken: string; clientToken: string };
+  close(): Promise<void>;
+}
+
+export async function openFleetWorld(database: TestDatabase, clock: ManualClock, org: string, email: string): Promise<FleetWorld> {
+  const api = await startTestApi(database, { clock });
+  const fleet = new FleetHarness(clock);
+  await fleet.start(api);
+  const client = await new ApiActor(api).signup(org, email);
+  return {
+    api,
+    fleet,
+    client,
+    close: async () => {
+      await fleet.stop();
+      await api.close();
+    },
+  };
 }
