@@ -13,6 +13,7 @@ export { FleetStatistics } from './agents/fleet-statistics';
 export type { GrowthFigures } from './agents/fleet-statistics';
 export { AGENT_INTERVALS, agentConfigOf, poolIdOf } from './agents/agent-config';
 export type { AgentConfig } from './agents/agent-config';
+export { newAgentRow } from './agents/new-agent-row';
 export { TokenService } from './tokens/token.service';
 export type { IssuedUserToken } from './tokens/token.service';
 export { CLIENT_TOKEN_PREFIX, looksLikeClientToken, displayHint } from './tokens/client-token';

@@ -4,7 +4,6 @@ export { EmergencyAdmission, DEFAULT_EMERGENCY_LIMITS } from './emergency-admiss
 export type { EmergencyLimits } from './emergency-admission';
 export { RebalanceRiskScorer, REBALANCE_RISK_THRESHOLD, RISK_WEIGHTS } from './rebalance-risk';
 export type { RiskAssessment, RiskInput } from './rebalance-risk';
-export { InterruptionHistory } from './interruption-history';
 export { HealthMonitor, OFFLINE_AFTER_MS } from './health-monitor';
 export type { HeartbeatMetrics } from './health-monitor';
 export { GrowthSnapshots } from './growth-snapshots';

@@ -1,6 +1,6 @@
 import { InstanceCatalog } from '@spot/catalog';
 import { MarketPrices } from '@spot/data-valve';
-import { InterruptionHistory } from './interruption-history';
+import { InterruptionHistory } from '@spot/global-risk';
 
 /** Create an emergency replica above this risk (seed 001 `rebalance_risk_threshold`). */
 export const REBALANCE_RISK_THRESHOLD = 0.3;

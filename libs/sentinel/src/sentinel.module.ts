@@ -4,7 +4,7 @@ import { InstanceCatalog } from '@spot/catalog';
 import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { CommandTracker, CommandTrackerModule } from '@spot/command-tracker';
 import { DataValveModule, MarketPrices } from '@spot/data-valve';
-import { GlobalRiskTracker } from '@spot/global-risk';
+import { GlobalRiskTracker, InterruptionHistory } from '@spot/global-risk';
 import { AgentRegistry, FleetStatistics, IdentityModule } from '@spot/identity';
 import { NotificationService } from '@spot/notifications';
 import { DatabaseHealth, JobRunLog, SystemEventLog, TransactionRunner } from '@spot/persistence';
@@ -13,7 +13,6 @@ import { EmergencyAdmission } from './emergency-admission';
 import { EmergencyFallback } from './emergency-fallback';
 import { GrowthSnapshots } from './growth-snapshots';
 import { HealthMonitor } from './health-monitor';
-import { InterruptionHistory } from './interruption-history';
 import { RebalanceRiskScorer } from './rebalance-risk';
 import { SystemHealthReporter } from './system-health';
 
@@ -25,7 +24,6 @@ import { SystemHealthReporter } from './system-health';
 @Module({
   imports: [IdentityModule, DataValveModule, CommandTrackerModule, ReplicasModule],
   providers: [
-    { provide: InterruptionHistory, inject: [DataSource], useFactory: (ds: DataSource) => new InterruptionHistory(ds) },
     {
       provide: RebalanceRiskScorer,
       inject: [InterruptionHistory, MarketPrices, InstanceCatalog],
@@ -53,6 +51,6 @@ import { SystemHealthReporter } from './system-health';
       useFactory: (...deps: ConstructorParameters<typeof SystemHealthReporter>) => new SystemHealthReporter(...deps),
     },
   ],
-  exports: [EmergencyFallback, HealthMonitor, GrowthSnapshots, SystemHealthReporter, InterruptionHistory, ReplicasModule],
+  exports: [EmergencyFallback, HealthMonitor, GrowthSnapshots, SystemHealthReporter, ReplicasModule],
 })
 export class SentinelModule {}

@@ -3,7 +3,8 @@ import { InstanceCatalog } from '@spot/catalog';
 import { ManualClock } from '@spot/core';
 import { MarketPrices } from '@spot/data-valve';
 import { insertRow, SpotInterruptionEventEntity } from '@spot/persistence';
-import { InterruptionHistory, REBALANCE_RISK_THRESHOLD, RebalanceRiskScorer } from '@spot/sentinel';
+import { InterruptionHistory } from '@spot/global-risk';
+import { REBALANCE_RISK_THRESHOLD, RebalanceRiskScorer } from '@spot/sentinel';
 import { describeEachDatabase, insertClientWithAgent, openMigratedDataSource, putSpotPrices } from '@spot/testing';
 
 describeEachDatabase('rebalance risk (0.4 history + 0.3 age + 0.3 volatility)', (db) => {

@@ -5,6 +5,7 @@ import { ClientRepository } from '../clients/client.repository';
 import { AgentPrincipal } from '../principal';
 import { TokenService } from '../tokens/token.service';
 import { AgentConfig, agentConfigOf, poolIdOf } from './agent-config';
+import { newAgentRow } from './new-agent-row';
 import { AgentSettingsChange, applySettingsChange } from './agent-settings';
 import { AgentRepository } from './agent.repository';
 import { InstanceFilter, InstanceRepository } from './instance.repository';
@@ -288,34 +289,7 @@ export class AgentRegistry {
   }
 
   private newAgent(clientId: string, logicalAgentId: string, now: Date): AgentEntity {
-    return {
-      id: this.ids.uuid(),
-      clientId,
-      logicalAgentId,
-      hostname: null,
-      agentVersion: null,
-      instanceId: null,
-      instanceType: null,
-      region: null,
-      az: null,
-      currentMode: 'unknown',
-      currentPoolId: null,
-      status: 'offline',
-      enabled: true,
-      lastHeartbeatAt: null,
-      lastFailoverAt: null,
-      autoSwitchEnabled: true,
-      autoTerminateEnabled: true,
-      terminateWaitSeconds: 300,
-      autoReplicaEnabled: true,
-      manualReplicaEnabled: false,
-      replicaCount: 0,
-      currentReplicaId: null,
-      configVersion: 1,
-      tokenVersion: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
+    return newAgentRow({ id: this.ids.uuid(), clientId, logicalAgentId }, now);
   }
 
   /**

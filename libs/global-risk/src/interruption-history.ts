@@ -2,9 +2,9 @@ import { DataSource } from 'typeorm';
 import { SpotInterruptionEventEntity } from '@spot/persistence';
 
 /**
- * Past interruptions per pool, from the events the sentinel records (all clients). Has the shape
- * of the decisions lib's PoolInterruptionHistory port (`countsSince`), so it can answer it from
- * the durable log instead of the in-process risk tracker counters.
+ * Past interruptions per pool, from the events the sentinel records (all clients): the durable
+ * side of the global risk tracker, read by every process (the sentinel owns the table's writes).
+ * Has the shape of the decisions lib's PoolInterruptionHistory port (`countsSince`).
  */
 export class InterruptionHistory {
   constructor(private readonly dataSource: DataSource) {}
@@ -35,5 +35,17 @@ export class InterruptionHistory {
       .getRawMany<{ pool: string; n: number | string }>();
     for (const row of rows) counts.set(row.pool, Number(row.n));
     return counts;
+  }
+
+  /** The subset of `poolIds` with any interruption signal detected after `after` (exclusive, like a TTL's end). */
+  async poolsSignalledAfter(poolIds: string[], after: Date): Promise<Set<string>> {
+    if (poolIds.length === 0) return new Set();
+    const rows = await this.dataSource
+      .getRepository(SpotInterruptionEventEntity)
+      .createQueryBuilder('e')
+      .select('DISTINCT e.pool_id', 'pool')
+      .where('e.pool_id IN (:...poolIds) AND e.detected_at > :after', { poolIds, after })
+      .getRawMany<{ pool: string }>();
+    return new Set(rows.map((r) => r.pool));
   }
 }
