@@ -1,27 +1,23 @@
 #!/usr/bin/env node
 // Runs the control plane on one machine: API (:8000), scheduler and the web portal (:3000, built
-// by `npm run build:portal` in prestart), with prefixed output. API and scheduler migrate the
-// database under a lock before serving; the portal forwards the browser's /api calls to the API.
-// Ctrl-C stops everything; if one process dies, the others are stopped too, and the exit code says so.
+// by `npm run build:portal` in prestart; it forwards the browser's /api calls to the API), with
+// prefixed output, and the demo fleet (a demo client whose simulated instances run the real agent;
+// DEMO_FLEET=0 turns it off). API and scheduler migrate the database under a lock before serving.
+// Ctrl-C stops everything; if the API, the scheduler or the portal dies, the rest is stopped too
+// and the exit code says so. The demo is optional: its exit stops nothing.
 'use strict';
 const { spawn } = require('node:child_process');
-const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-// The portal reads API_PORT / PORTAL_API_URL from its environment: give it the same .env the API reads.
-if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
-const portalPort = process.env.PORTAL_PORT || '3000';
-const processes = [
-  { name: 'api', entry: 'dist/apps/api/src/main.js' },
-  { name: 'scheduler', entry: 'dist/apps/scheduler/src/main.js' },
-  { name: 'portal', entry: 'node_modules/next/dist/bin/next', args: ['start', 'apps/portal', '-p', portalPort] },
-];
+if (require('node:fs').existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
+const processes = require('./processes').processesFor(process.env);
 
 let stopping = false;
 let exitCode = 0;
-const children = processes.map(({ name, entry, args = [] }) => {
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+// The .env above reaches every process, so the portal finds the API's port (API_PORT / PORTAL_API_URL).
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? '1' };
+const children = processes.map(({ name, entry, args, optional }) => {
   const child = spawn(process.execPath, [join(root, entry), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `${name.padEnd(9)}| `;
   for (const [stream, target] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
@@ -35,7 +31,9 @@ const children = processes.map(({ name, entry, args = [] }) => {
     stream.on('end', () => buffered && target.write(prefix + buffered + '\n'));
   }
   child.on('exit', (code, signal) => {
-    if (!stopping) {
+    if (optional && !stopping) {
+      process.stderr.write(`${prefix}exited (${signal ?? code}); the others keep running\n`);
+    } else if (!stopping) {
       process.stderr.write(`${prefix}exited (${signal ?? code}); stopping the others\n`);
       exitCode = code || 1;
       stopAll('SIGTERM');

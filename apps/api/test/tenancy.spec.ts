@@ -27,6 +27,7 @@ const ROUTES: Record<string, Access> = {
   'GET /api/agents/{id}/switch-recommendation': 'agent',
   'POST /api/agents/{id}/issue-switch-command': 'agent',
   'POST /api/agents/{id}/switch-report': 'agent_write',
+  'POST /api/agents/{id}/cleanup-report': 'agent_write',
   'GET /api/client/{id}': 'client_scope',
   'GET /api/client/{id}/agents': 'client_scope',
   'GET /api/client/{id}/instances': 'client_scope',

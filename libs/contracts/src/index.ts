@@ -61,6 +61,7 @@ export {
   FORCE_SWITCH_TARGETS,
 } from './decisions/switches.dto';
 export { SavingsDayDto, SavingsTodayDto, SavingsDayPageDto, ClientSavingsDto } from './decisions/savings.dto';
+export { CleanupReportRequestDto, CleanupReportResponseDto, CleanupLogDto, CLEANUP_TYPES } from './agents/cleanup-report.dto';
 export {
   InterruptionReportDto,
   RebalanceReportDto,

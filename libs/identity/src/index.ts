@@ -19,3 +19,5 @@ export type { IssuedUserToken } from './tokens/token.service';
 export { CLIENT_TOKEN_PREFIX, looksLikeClientToken, displayHint } from './tokens/client-token';
 export { canAccessClient, isSuperAdmin } from './principal';
 export type { Principal, UserPrincipal, ClientPrincipal, AgentPrincipal } from './principal';
+export { CleanupLog } from './agents/cleanup-log.service';
+export type { CleanupReport } from './agents/cleanup-log.service';

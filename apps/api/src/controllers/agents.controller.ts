@@ -1,12 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AgentConfigDto, HeartbeatRequestDto, HeartbeatResponseDto, RegisterAgentRequestDto, RegisterAgentResponseDto } from '@spot/contracts';
-import { AgentRegistry, ClientPrincipal, Principal } from '@spot/identity';
+import {
+  AgentConfigDto,
+  CleanupReportRequestDto,
+  CleanupReportResponseDto,
+  HeartbeatRequestDto,
+  HeartbeatResponseDto,
+  RegisterAgentRequestDto,
+  RegisterAgentResponseDto,
+} from '@spot/contracts';
+import { AgentPrincipal, AgentRegistry, CleanupLog, ClientPrincipal, Principal } from '@spot/identity';
 import { ReplicaService } from '@spot/replicas';
 import { HealthMonitor } from '@spot/sentinel';
 import { AgentAuthGuard, ClientTokenGuard } from '../auth/guards';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { toAgentConfig } from '../presenters/presenters';
+import { toAgentConfig, toCleanupLog } from '../presenters/presenters';
 import { ApiStandardErrors, SECURITY } from './api-docs';
 
 @ApiTags('agents')
@@ -16,6 +24,7 @@ export class AgentsController {
     private readonly registry: AgentRegistry,
     private readonly replicas: ReplicaService,
     private readonly health: HealthMonitor,
+    private readonly cleanups: CleanupLog,
   ) {}
 
   /**
@@ -95,5 +104,34 @@ export class AgentsController {
   @ApiStandardErrors('not_found')
   async getAgentConfig(@Param('id') id: string): Promise<AgentConfigDto> {
     return toAgentConfig(await this.registry.getConfig(id));
+  }
+
+  /**
+   * What the agent's AMI/snapshot cleanup removed (seed 001 Cleanup Manager). The agent chooses
+   * `report_id`: sending the same report again answers the first record.
+   */
+  @Post(':id/cleanup-report')
+  @HttpCode(200)
+  @UseGuards(AgentAuthGuard)
+  @ApiBearerAuth(SECURITY.agent)
+  @ApiOkResponse({ type: CleanupReportResponseDto })
+  @ApiStandardErrors('not_found', 'conflict')
+  async submitCleanupReport(@Param('id') id: string, @Body() body: CleanupReportRequestDto, @CurrentPrincipal() principal: Principal): Promise<CleanupReportResponseDto> {
+    const recorded = await this.cleanups.record({
+      reportId: body.report_id,
+      clientId: (principal as AgentPrincipal).clientId,
+      agentId: id,
+      cleanupType: body.cleanup_type,
+      amisDeleted: body.amis_deleted,
+      snapshotsDeleted: body.snapshots_deleted,
+      bytesFreed: body.bytes_freed,
+      retentionDays: body.retention_days,
+      success: body.success,
+      errorMessage: body.error_message,
+      details: body.details,
+      startedAt: new Date(body.started_at),
+      completedAt: body.completed_at ? new Date(body.completed_at) : null,
+    });
+    return { cleanup: toCleanupLog(recorded.entry), duplicate: recorded.duplicate };
   }
 }
