@@ -180,6 +180,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents/{id}/cleanup-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["submitCleanupReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/{id}/pricing-report": {
         parameters: {
             query?: never;
@@ -1200,6 +1216,54 @@ export interface components {
             current_instance_id: string | null;
             /** @example 2026-11-24T20:00:00.000Z */
             server_time: string;
+        };
+        CleanupReportRequestDto: {
+            /**
+             * Format: uuid
+             * @description Chosen by the agent: a re-sent report with the same id is recorded once
+             */
+            report_id: string;
+            /** @enum {string} */
+            cleanup_type: "ami" | "snapshot" | "full";
+            /** @example 2 */
+            amis_deleted: number;
+            /** @example 2 */
+            snapshots_deleted: number;
+            /** @example 16106127360 */
+            bytes_freed?: number;
+            /** @example 7 */
+            retention_days?: number;
+            success: boolean;
+            error_message?: string;
+            /** @description E.g. {images: [...], snapshots: [...], dry_run} */
+            details?: Record<string, never>;
+            /** @example 2026-11-24T03:00:00.000Z */
+            started_at: string;
+            /** @example 2026-11-24T03:00:12.000Z */
+            completed_at?: string;
+        };
+        CleanupLogDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            agent_id: string;
+            /** @enum {string} */
+            cleanup_type: "ami" | "snapshot" | "full";
+            amis_deleted: number;
+            snapshots_deleted: number;
+            bytes_freed: number | null;
+            retention_days: number | null;
+            success: boolean;
+            error_message: string | null;
+            details: Record<string, never> | null;
+            started_at: string;
+            completed_at: string | null;
+            created_at: string;
+        };
+        CleanupReportResponseDto: {
+            cleanup: components["schemas"]["CleanupLogDto"];
+            /** @description This report id had been recorded before (a retry): nothing changed */
+            duplicate: boolean;
         };
         PriceObservationDto: {
             /**
@@ -2845,6 +2909,67 @@ export interface operations {
             };
             /** @description Does not exist, or is not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    submitCleanupReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CleanupReportRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CleanupReportResponseDto"];
+                };
+            };
+            /** @description Invalid input; details.fields names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Does not exist, or is not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflicts with current state (duplicate, limit reached) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
