@@ -85,6 +85,12 @@ export function PriceLine({ title, points, onDemand }: { title: string; points: 
         ))}
         {onDemand ? <line x1={PAD.left} x2={W - PAD.right} y1={y(onDemand)} y2={y(onDemand)} className="ondemand-line"><title>{`On-demand ${fmt(onDemand)}`}</title></line> : null}
         <path d={path} className="price-line" />
+        {points.length < 3 &&
+          points.filter((p) => !p.interpolated).map((p) => (
+            <circle key={p.t} cx={x(Date.parse(p.t))} cy={y(p.price)} r={3} className="measured-point">
+              <title>{`${p.t}: ${fmt(p.price)}`}</title>
+            </circle>
+          ))}
         {interpolated.map((p) => (
           <circle key={p.t} cx={x(Date.parse(p.t))} cy={y(p.price)} r={3} className="interpolated-point" data-interpolated="true">
             <title>{`Interpolated ${p.t}: ${fmt(p.price)}`}</title>
