@@ -165,6 +165,7 @@ describe('portal in a browser [sqlite]', () => {
 
   it('shows the switching panel, forces a switch after confirmation and follows it until the report arrives', async () => {
     await page.getByRole('link', { name: 'Instances', exact: true }).click();
+    await page.getByRole('cell', { name: '$0.0450/h' }).waitFor(); // the current pool's price: none recorded before a switch
     await page.getByRole('link', { name: /^i-/ }).click();
     const panel = page.getByTestId('switching-panel');
     await panel.waitFor();

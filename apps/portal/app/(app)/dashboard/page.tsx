@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { api, type Schemas } from '../../../src/api/client';
 import { BarChart } from '../../../src/components/charts';
 import { hourly, percent, shortDate, usd, when } from '../../../src/lib/format';
+import { currentPrices } from '../../../src/lib/prices';
 import { requireClient, useSession } from '../../../src/lib/session';
 import { unwrap } from '../../../src/lib/unwrap';
 import { usePoll } from '../../../src/lib/use-poll';
@@ -21,21 +22,8 @@ async function loadDashboard(clientId: string) {
   return { client, savings, instances, switches, notifications, spendPerHour: await hourlySpend(clientId, instances.items) };
 }
 
-/**
- * What the active instances cost per hour now: the price recorded at their last switch, else the
- * current pool's price from the switching panel (instances that never switched have none recorded).
- */
 async function hourlySpend(clientId: string, instances: Schemas['InstanceDto'][]): Promise<number> {
-  const prices = await Promise.all(
-    instances.map(async (i) => {
-      const recorded = i.current_mode === 'spot' ? i.spot_price : i.ondemand_price;
-      if (recorded !== null) return recorded;
-      const { data } = await api.GET('/api/client/{id}/instances/{instanceId}/pricing', { params: { path: { id: clientId, instanceId: i.id } } });
-      if (!data) return 0;
-      return i.current_mode === 'spot' ? (data.options.find((o) => o.is_current)?.hourly_price ?? 0) : (data.on_demand_price ?? 0);
-    }),
-  );
-  return prices.reduce((sum, p) => sum + p, 0);
+  return [...(await currentPrices(clientId, instances)).values()].reduce((sum, p) => sum + p, 0);
 }
 
 export default function DashboardPage() {

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { api } from '../../../src/api/client';
 import { hourly, when } from '../../../src/lib/format';
+import { currentPrices } from '../../../src/lib/prices';
 import { requireClient, useSession } from '../../../src/lib/session';
 import { unwrap } from '../../../src/lib/unwrap';
 import { usePoll } from '../../../src/lib/use-poll';
@@ -12,10 +13,11 @@ type Filter = 'active' | 'terminated';
 export default function InstancesPage() {
   const { me } = useSession();
   const [filter, setFilter] = useState<Filter>('active');
-  const { data, error } = usePoll(
-    () => unwrap(api.GET('/api/client/{id}/instances', { params: { path: { id: requireClient(me) }, query: { status: filter, limit: 200 } } })),
-    filter,
-  );
+  const { data, error } = usePoll(async () => {
+    const clientId = requireClient(me);
+    const page = await unwrap(api.GET('/api/client/{id}/instances', { params: { path: { id: clientId }, query: { status: filter, limit: 200 } } }));
+    return { ...page, prices: await currentPrices(clientId, page.items) };
+  }, filter);
 
   return (
     <>
@@ -46,7 +48,7 @@ export default function InstancesPage() {
                   <td>{i.instance_type}</td>
                   <td>{i.az}</td>
                   <td>{i.current_mode === 'spot' ? <span className="badge green">spot</span> : <span className="badge red">{i.current_mode}</span>}</td>
-                  <td>{hourly(i.current_mode === 'spot' ? i.spot_price : i.ondemand_price)}</td>
+                  <td>{hourly(data.prices.get(i.id) ?? (i.current_mode === 'spot' ? i.spot_price : i.ondemand_price))}</td>
                   <td>{when(filter === 'active' ? i.last_switch_at ?? i.installed_at : i.terminated_at)}</td>
                 </tr>
               ))}
