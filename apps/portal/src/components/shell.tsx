@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { api, session } from '../api/client';
+import { api, errorMessage, session } from '../api/client';
 import { SessionContext, type Me } from '../lib/session';
 import { LIVE_INTERVAL_MS } from '../lib/use-poll';
 
@@ -25,14 +25,16 @@ export function Shell({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me>();
   const [unread, setUnread] = useState(0);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [loadError, setLoadError] = useState<string>();
 
   useEffect(() => {
     if (!session.token()) {
       router.replace('/login');
       return;
     }
-    void api.GET('/api/auth/me').then(({ data }) => {
+    void api.GET('/api/auth/me').then(({ data, error }) => {
       if (data) setMe(data);
+      else setLoadError(errorMessage(error)); // a 401 has already sent the visitor to /login
     });
   }, [router]);
 
@@ -57,7 +59,18 @@ export function Shell({ children }: { children: ReactNode }) {
     router.replace('/login');
   }
 
-  if (!me) return <main className="centered" aria-busy="true">Loading…</main>;
+  if (!me) {
+    return loadError ? (
+      <main className="centered">
+        <div className="stack">
+          <p role="alert" className="error">{loadError}</p>
+          <button type="button" onClick={() => window.location.reload()}>Try again</button>
+        </div>
+      </main>
+    ) : (
+      <main className="centered" aria-busy="true">Loading…</main>
+    );
+  }
 
   const link = (l: { href: string; label: string }) => (
     <li key={l.href}>
