@@ -183,9 +183,8 @@ export class MarketModel {
 
   /** What running in the pool over [from, to) costs, billed per second at the price in force (USD). */
   costBetween(poolId: string, from: Instant, to: Instant): number {
-    let cost = 0;
-    for (const s of this.segments(poolId, from, to)) cost += (s.price * (s.to.getTime() - s.from.getTime())) / HOUR_MS;
-    return cost;
+    const p = this.trace(poolId);
+    return Math.max(0, costUntil(p, ms(to)) - costUntil(p, ms(from)));
   }
 
   /** Median of the pool's hourly prices over the 7 days before the hour of `t`; null with less than a day of data. */
