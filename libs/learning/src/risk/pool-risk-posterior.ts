@@ -42,7 +42,7 @@ export interface PoolRiskEstimate {
   /** How much of the estimate is this deployment's own evidence (0–1). */
   evidenceWeight: number;
   /** One sentence that explains the estimate. */
-  explanation: string;
+  readonly explanation: string;
 }
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
@@ -68,16 +68,22 @@ export function estimatePoolRisk(poolId: string, advisorBucket: number | null, e
   const risk = toRisk(hazardPerHour);
   const priorRisk = toRisk(priorRate);
   const evidenceWeight = exposure / (exposure + policy.priorHours);
-  const prior = `Advisor ${advisorBucket === null ? 'bucket unknown (middle assumed)' : BUCKET_LABELS[bucket]} prior ${pct(priorRisk)}`;
-  const seen = `${interruptions} interruption${interruptions === 1 ? '' : 's'} in ${Math.round(exposure * 10) / 10} h run here`;
-  const trend =
-    ratio === null ? 'no 7-day reference price' : trendFactor > 1 ? `price ${pct(ratio - 1)} above its 7-day level: risk ×${policy.elevatedFactor}` : `price ${ratio >= 1 ? `${pct(ratio - 1)} above` : `${pct(1 - ratio)} below`} its 7-day level`;
+  // Built on demand: an engine explains only the pools it talks about, and ranks many more.
+  const explain = () => {
+    const prior = `Advisor ${advisorBucket === null ? 'bucket unknown (middle assumed)' : BUCKET_LABELS[bucket]} prior ${pct(priorRisk)}`;
+    const seen = `${interruptions} interruption${interruptions === 1 ? '' : 's'} in ${Math.round(exposure * 10) / 10} h run here`;
+    const trend =
+      ratio === null ? 'no 7-day reference price' : trendFactor > 1 ? `price ${pct(ratio - 1)} above its 7-day level: risk ×${policy.elevatedFactor}` : `price ${ratio >= 1 ? `${pct(ratio - 1)} above` : `${pct(1 - ratio)} below`} its 7-day level`;
+    return `${poolId}: ${pct(risk)} interruption risk per ${Math.round(policy.horizonHours / 24)} days (${prior}; ${seen}; ${trend})`;
+  };
   return {
     hazardPerHour,
     risk,
     priorRisk,
     trendFactor,
     evidenceWeight,
-    explanation: `${poolId}: ${pct(risk)} interruption risk per ${Math.round(policy.horizonHours / 24)} days (${prior}; ${seen}; ${trend})`,
+    get explanation() {
+      return explain();
+    },
   };
 }
