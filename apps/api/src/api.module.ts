@@ -4,11 +4,13 @@ import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/cor
 import { CatalogModule } from '@spot/catalog';
 import { DataValveModule } from '@spot/data-valve';
 import { DecisionsModule } from '@spot/decisions';
+import { ActiveModelEngine, LearningModule } from '@spot/learning';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { AccountService, IdentityModule } from '@spot/identity';
 import { PersistenceModule } from '@spot/persistence';
 import { UserJwtStrategy } from './auth/user-jwt.strategy';
 import { AdminClientsController } from './controllers/admin-clients.controller';
+import { AdminModelsController } from './controllers/admin-models.controller';
 import { AdminPricingController } from './controllers/admin-pricing.controller';
 import { AgentCommandsController } from './controllers/agent-commands.controller';
 import { AgentDecisionsController } from './controllers/agent-decisions.controller';
@@ -52,7 +54,8 @@ export class ApiModule {
         GlobalRiskModule,
         IdentityModule,
         DataValveModule,
-        DecisionsModule,
+        DecisionsModule.withEngine({ imports: [LearningModule], useExisting: ActiveModelEngine }),
+        LearningModule,
         PassportModule,
       ],
       controllers: [
@@ -68,6 +71,7 @@ export class ApiModule {
         ClientPricingController,
         ClientDecisionsController,
         ClientInstancesController,
+        AdminModelsController,
       ],
       providers: [UserJwtStrategy, RateLimitGuard, { provide: SuperAdminBootstrap, inject: [AccountService, StructuredLogger, SPOT_CONFIG], useFactory: (a: AccountService, l: StructuredLogger, c: SpotConfig) => new SuperAdminBootstrap(a, l, c) }],
     };

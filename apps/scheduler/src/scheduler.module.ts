@@ -4,6 +4,7 @@ import { CoreModule, SpotConfig, StructuredLogger } from '@spot/core';
 import { CatalogModule } from '@spot/catalog';
 import { DataValveModule } from '@spot/data-valve';
 import { DecisionsModule } from '@spot/decisions';
+import { ActiveModelEngine, LearningModule } from '@spot/learning';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { IdentityModule } from '@spot/identity';
 import { PersistenceModule } from '@spot/persistence';
@@ -31,7 +32,7 @@ export class SchedulerModule {
         GlobalRiskModule,
         IdentityModule,
         DataValveModule,
-        DecisionsModule,
+        DecisionsModule.withEngine({ imports: [LearningModule], useExisting: ActiveModelEngine }),
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],
       providers: [JobRunner, ...SCHEDULED_JOBS],

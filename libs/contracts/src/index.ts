@@ -61,3 +61,4 @@ export {
   FORCE_SWITCH_TARGETS,
 } from './decisions/switches.dto';
 export { SavingsDayDto, SavingsTodayDto, SavingsDayPageDto, ClientSavingsDto } from './decisions/savings.dto';
+export { MODEL_SESSION_STATUSES, ModelUploadRequestDto, ModelValidationDto, ModelSessionDto, ModelSessionPageDto, ActivateModelRequestDto, ModelRollbackDto } from './models/ml-models.dto';

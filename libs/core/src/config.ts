@@ -15,6 +15,8 @@ export interface SpotConfig {
   auth: AuthConfig;
   rateLimits: { signupPerHour: number; tokenPerMinute: number };
   logging: { level: LogLevel; format: 'text' | 'json' };
+  /** Uploaded ML models (seed 004 Scenario 6). */
+  models: { storageDir: string; validationTimeoutMs: number };
 }
 
 export type DatabaseConfig =
@@ -50,6 +52,8 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'RATE_LIMIT_TOKEN_PER_MINUTE', default: '10', description: 'Log-in attempts allowed per client address per minute' },
   { name: 'LOG_LEVEL', default: 'info', description: 'error | warn | info | debug' },
   { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
+  { name: 'MODEL_STORAGE_DIR', default: './data/models', description: 'Where uploaded ONNX models are kept (shared by the API and scheduler processes)' },
+  { name: 'MODEL_VALIDATION_TIMEOUT_MS', default: '10000', description: 'Time an uploaded model gets to load and answer the contract test vector before it is refused' },
 ];
 
 export class ConfigError extends Error {
@@ -128,6 +132,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logging: {
       level: read.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
       format: read.oneOf('LOG_FORMAT', ['text', 'json'] as const, 'text'),
+    },
+    models: {
+      storageDir: resolve(read.string('MODEL_STORAGE_DIR') ?? './data/models'),
+      validationTimeoutMs: read.int('MODEL_VALIDATION_TIMEOUT_MS', 10_000, 100, 600_000),
     },
   };
   if (read.problems.length) throw new ConfigError(read.problems);

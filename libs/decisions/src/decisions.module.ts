@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstanceCatalog } from '@spot/catalog';
 import { CommandTracker, CommandTrackerModule } from '@spot/command-tracker';
@@ -50,4 +50,9 @@ const factory = <T>(type: new (...args: never[]) => T, inject: unknown[]) => ({
   ],
   exports: [ManualSwitchService, CommandTrackerModule, DecisionService, DecisionLoop, SavingsLedger, SwitchRecorder, SwitchHistory, DecisionEngine, PoolInterruptionHistory],
 })
-export class DecisionsModule {}
+export class DecisionsModule {
+  /** Decisions answered by another engine (e.g. learning's ActiveModelEngine); the rule-based engine stays the fallback. */
+  static withEngine(engine: { imports: NonNullable<ModuleMetadata['imports']>; useExisting: Type<DecisionEngine> }): DynamicModule {
+    return { module: DecisionsModule, imports: engine.imports, providers: [{ provide: DecisionEngine, useExisting: engine.useExisting }] };
+  }
+}

@@ -1,7 +1,7 @@
 import { sha256Hex } from '@spot/core';
 import { actionFor, CandidateFeatures, DecisionEngine, DecisionInput, DecisionOutput, Recommendation } from '@spot/decisions';
 import { PoolEvidenceSource } from '../risk/pool-evidence';
-import { DEFAULT_RISK_MODEL, estimatePoolRisk, NO_EVIDENCE, PoolRiskEstimate, RiskModelPolicy } from '../risk/pool-risk-posterior';
+import { DEFAULT_RISK_MODEL, estimatePoolRisk, NO_EVIDENCE, RiskModelPolicy } from '../risk/pool-risk-posterior';
 
 /** How the learned engine turns risk estimates into moves. */
 export interface LearnedPolicy {
@@ -44,10 +44,20 @@ export const DEFAULT_LEARNED_POLICY: LearnedPolicy = {
   maxPriceAgeMinutes: 30,
 };
 
+/** A pool's risk as a ranking engine needs it: the number, how much evidence is behind it, and why. */
+export interface RiskView {
+  risk: number;
+  evidenceWeight: number;
+  readonly explanation: string;
+}
+
+/** Risk of every pool the input mentions (the features' pool and each candidate), given their price now. */
+export type RiskAssessor = (input: DecisionInput) => Promise<(poolId: string, advisorBucket: number | null, price: number | null) => RiskView>;
+
 interface Scored {
   candidate: CandidateFeatures;
   price: number;
-  estimate: PoolRiskEstimate;
+  estimate: RiskView;
   savings: number;
   adjusted: number;
 }
@@ -56,19 +66,19 @@ const round = (value: number, decimals: number) => Math.round(value * 10 ** deci
 const pct = (share: number) => `${Math.round(share * 100)} %`;
 const usd = (value: number) => `$${round(value, 4)}/h`;
 
-/**
- * The learned engine: every candidate pool's interruption risk is a posterior learned from this
- * deployment's own interruptions and hours of exposure, with the Spot Advisor bucket as prior and
- * the price trend as a multiplier (estimatePoolRisk). Pools are then ranked on a risk-adjusted
- * price, and a move is made only when it clears seed 001's savings/risk bands and pays for its
- * own switching cost. Its reasons name the evidence behind each estimate.
- */
-export class LearnedEngine extends DecisionEngine {
-  readonly name = 'learned';
-  readonly version = '1.0.0';
+/** The pool of the seed-003 features: the workload's current pool, or its own type in its AZ. */
+export const featurePoolOf = (input: DecisionInput) => input.workload.pool_id ?? `${input.workload.instance_type}.${input.workload.availability_zone}`;
 
+/**
+ * Decides from a risk per pool: pools are ranked on a risk-adjusted price, and a move is made
+ * only when it clears seed 001's savings/risk bands and pays for its own switching cost. The
+ * learned engine and uploaded ONNX models share this policy and differ in where risk comes from.
+ */
+export class RiskRankingEngine extends DecisionEngine {
   constructor(
-    private readonly evidenceSource: PoolEvidenceSource,
+    readonly name: string,
+    readonly version: string,
+    private readonly assess: RiskAssessor,
     private readonly policy: LearnedPolicy = DEFAULT_LEARNED_POLICY,
   ) {
     super();
@@ -79,12 +89,10 @@ export class LearnedEngine extends DecisionEngine {
     const now = Date.parse(input.now);
     const w = input.workload;
     const baseline = w.on_demand_price_per_h;
-    const featurePoolId = w.pool_id ?? `${w.instance_type}.${w.availability_zone}`;
-    const poolIds = [...new Set([featurePoolId, ...input.candidates.map((c) => c.pool_id)])];
-    const evidence = await this.evidenceSource.evidence(poolIds, new Date(now));
+    const featurePoolId = featurePoolOf(input);
+    const estimate = await this.assess(input);
     const current = input.candidates.find((c) => c.pool_id === featurePoolId) ?? null;
     const sameType = input.candidates.find((c) => c.instance_type === w.instance_type && c.advisor_bucket !== null);
-    const estimate = (poolId: string, bucket: number | null, price: number | null) => estimatePoolRisk(poolId, bucket, evidence.get(poolId) ?? NO_EVIDENCE, price, p.risk);
     const currentEstimate = estimate(featurePoolId, current?.advisor_bucket ?? sameType?.advisor_bucket ?? null, current?.spot_price ?? w.current_price_per_h);
     const currentRisk = current?.flagged ? 1 : currentEstimate.risk;
 
@@ -166,7 +174,7 @@ export class LearnedEngine extends DecisionEngine {
     }
 
     return {
-      prediction_id: `le-${sha256Hex(`${w.agent_id}|${input.now}`).slice(0, 32)}`,
+      prediction_id: `${this.name.slice(0, 12)}-${sha256Hex(`${this.name}|${this.version}|${w.agent_id}|${input.now}`).slice(0, 32)}`,
       interruption_probability: currentRisk,
       confidence_score: round(0.5 + 0.5 * currentEstimate.evidenceWeight, 4),
       recommended_action: actionFor(currentRisk),
@@ -180,5 +188,25 @@ export class LearnedEngine extends DecisionEngine {
     const currentAdjusted = currentPrice * (1 + p.riskAversion * currentRisk);
     const overlapCost = (currentPrice * p.switchOverlapSeconds) / 3600;
     return currentAdjusted - best.adjusted >= p.minImprovement * currentAdjusted && (currentPrice - best.price) * p.paybackHours >= overlapCost;
+  }
+}
+
+/**
+ * The learned engine: every pool's interruption risk is a posterior learned from this
+ * deployment's own interruptions and hours of exposure, with the Spot Advisor bucket as prior and
+ * the price trend as a multiplier (estimatePoolRisk); its reasons name that evidence.
+ */
+export class LearnedEngine extends RiskRankingEngine {
+  constructor(evidenceSource: PoolEvidenceSource, policy: LearnedPolicy = DEFAULT_LEARNED_POLICY) {
+    super(
+      'learned',
+      '1.0.0',
+      async (input) => {
+        const poolIds = [...new Set([featurePoolOf(input), ...input.candidates.map((c) => c.pool_id)])];
+        const evidence = await evidenceSource.evidence(poolIds, new Date(input.now));
+        return (poolId, bucket, price) => estimatePoolRisk(poolId, bucket, evidence.get(poolId) ?? NO_EVIDENCE, price, policy.risk);
+      },
+      policy,
+    );
   }
 }

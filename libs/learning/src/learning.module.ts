@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { DataValveModule, MarketPrices } from '@spot/data-valve';
+import { SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { LearnedEngine } from './engine/learned-engine';
+import { ActiveModelEngine } from './models/active-model-engine';
+import { ModelRegistry } from './models/model-registry';
+import { DatabasePoolEvidence } from './risk/database-pool-evidence';
+import { PoolEvidenceSource } from './risk/pool-evidence';
+
+/**
+ * Learning: the learned risk engine (evidence from this deployment's interruptions), uploaded
+ * ONNX models and their registry, and the active engine that serves whichever is live. Plug it
+ * into decisions with `DecisionsModule.withEngine({ imports: [LearningModule], useExisting: ActiveModelEngine })`.
+ */
+@Module({
+  imports: [DataValveModule],
+  providers: [
+    { provide: PoolEvidenceSource, inject: [DataSource, MarketPrices], useFactory: (ds: DataSource, prices: MarketPrices) => new DatabasePoolEvidence(ds, prices) },
+    { provide: LearnedEngine, inject: [PoolEvidenceSource], useFactory: (evidence: PoolEvidenceSource) => new LearnedEngine(evidence) },
+    { provide: ActiveModelEngine, inject: [DataSource, LearnedEngine, Clock], useFactory: (ds: DataSource, learned: LearnedEngine, clock: Clock) => new ActiveModelEngine(ds, learned, clock) },
+    {
+      provide: ModelRegistry,
+      inject: [DataSource, TransactionRunner, ActiveModelEngine, SystemEventLog, Clock, IdGenerator, SPOT_CONFIG],
+      useFactory: (ds: DataSource, tx: TransactionRunner, active: ActiveModelEngine, events: SystemEventLog, clock: Clock, ids: IdGenerator, config: SpotConfig) =>
+        new ModelRegistry(ds, tx, active, events, clock, ids, config.models),
+    },
+  ],
+  exports: [PoolEvidenceSource, LearnedEngine, ActiveModelEngine, ModelRegistry],
+})
+export class LearningModule {}
