@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContractEnforcer, DecisionEngine, RuleBasedEngine } from '@spot/decisions';
-import { ActiveModelEngine, contractTestVector, MODEL_SESSIONS_KEPT } from '@spot/learning';
+import { ActiveModelEngine, contractTestVector, LIVE_MODEL_CHECK_MS, MODEL_SESSIONS_KEPT } from '@spot/learning';
 import { ModelUploadSessionEntity, SystemEventEntity } from '@spot/persistence';
 import { ApiActor, bearer, describeEachDatabase, startTestApi, TestApi } from '@spot/testing';
 import { garbageModel, goodModel, hangingModel, outOfContractModel, wrongInputModel } from '../../../libs/learning/test/onnx-fixtures';
@@ -44,11 +44,20 @@ describeEachDatabase('ML model registry end to end', (db) => {
     // Pending is not live.
     expect(active().name).toBe('learned');
 
+    // Another process (the scheduler) has its own active engine over the same database.
+    const otherProcess = new ActiveModelEngine(api.dataSource, new RuleBasedEngine(), api.clock);
+    await otherProcess.decide(contractTestVector());
+    expect(otherProcess.name).toBe('rule-based');
+
     const live1 = await http().post('/api/admin/ml-models/activate').set(bearer(admin)).send({ session_id: first.body.id }).expect(200);
     expect(live1.body).toMatchObject({ id: first.body.id, status: 'activated', is_live: true });
     expect(active().name).toBe(first.body.engine_name);
     const v1 = await answerTestVector();
     expect(v1.interruption_probability).toBeCloseTo(first.body.validation.probabilities[0], 4);
+    // It picks the live model up on its next check, without a restart.
+    api.clock.advance(LIVE_MODEL_CHECK_MS);
+    expect((await otherProcess.decide(contractTestVector())).interruption_probability).toBe(v1.interruption_probability);
+    expect(otherProcess.name).toBe(first.body.engine_name);
 
     // A second model: activating it demotes the first to fallback.
     const second = await upload(goodModel(1), 'risk-v2.onnx').expect(201);
@@ -76,6 +85,9 @@ describeEachDatabase('ML model registry end to end', (db) => {
     const back = await http().post('/api/admin/ml-models/rollback').set(bearer(admin)).expect(200);
     expect(back.body).toMatchObject({ live: null, active_engine: 'learned' });
     expect(active().name).toBe('learned');
+    api.clock.advance(LIVE_MODEL_CHECK_MS);
+    await otherProcess.decide(contractTestVector());
+    expect(otherProcess.name).toBe('rule-based');
     const none = await http().post('/api/admin/ml-models/rollback').set(bearer(admin)).expect(409);
     expect(none.body.details.code).toBe('NO_LIVE_MODEL');
     // A retired model cannot be activated again by mistake; a fallback could.

@@ -11,8 +11,10 @@ export interface LearnedPolicy {
   mediumRiskMinSavings: number;
   lowRiskBelow: number;
   highRiskAbove: number;
-  /** Pools are compared on a risk-adjusted price: price × (1 + riskAversion × risk). */
+  /** Pools are compared on a risk-adjusted expected price: expected × (1 + riskAversion × risk)… */
   riskAversion: number;
+  /** …where expected = (1 − trendWeight) × price now + trendWeight × the pool's 7-day reference price (a dip or spike may not last). */
+  trendWeight: number;
   /** Move between spot pools only for at least this share of the current risk-adjusted price… */
   minImprovement: number;
   /** …and when the saving pays for the switch (90 s of paying both instances) within this many hours. */
@@ -36,7 +38,8 @@ export const DEFAULT_LEARNED_POLICY: LearnedPolicy = {
   lowRiskBelow: 0.2,
   highRiskAbove: 0.5,
   riskAversion: 0.5,
-  minImprovement: 0.03,
+  trendWeight: 0,
+  minImprovement: 0.05,
   paybackHours: 2,
   switchOverlapSeconds: 90,
   cooldownMinutes: 30,
@@ -48,6 +51,8 @@ export const DEFAULT_LEARNED_POLICY: LearnedPolicy = {
 export interface RiskView {
   risk: number;
   evidenceWeight: number;
+  /** The pool's typical recent price, when the source knows it. */
+  referencePrice: number | null;
   readonly explanation: string;
 }
 
@@ -115,7 +120,7 @@ export class RiskRankingEngine extends DecisionEngine {
           .map((candidate) => {
             const price = candidate.spot_price as number;
             const e = estimate(candidate.pool_id, candidate.advisor_bucket, price);
-            return { candidate, price, estimate: e, savings: (baseline - price) / baseline, adjusted: price * (1 + p.riskAversion * e.risk) };
+            return { candidate, price, estimate: e, savings: (baseline - price) / baseline, adjusted: this.expectedPrice(price, e) * (1 + p.riskAversion * e.risk) };
           })
       : [];
     const eligible = scored
@@ -160,8 +165,8 @@ export class RiskRankingEngine extends DecisionEngine {
       } else if (savings !== null && savings < p.returnToOnDemandBelowSavings) {
         const why = `spot saves only ${pct(savings)} of on-demand here (below ${pct(p.returnToOnDemandBelowSavings)})`;
         recommendation = best ? toPool(best, why) : toOnDemand(`${why}: not worth the interruption risk, return to on-demand`);
-      } else if (best && currentPrice !== null && this.worthMoving(currentPrice, currentRisk, best)) {
-        recommendation = toPool(best, `${best.candidate.pool_id} is ${usd(currentPrice - best.price)} cheaper than the current ${usd(currentPrice)}, risk-adjusted ${pct(1 - best.adjusted / (currentPrice * (1 + p.riskAversion * currentRisk)))} better, and repays the switch within ${p.paybackHours} h`);
+      } else if (best && currentPrice !== null && this.worthMoving(currentPrice, currentEstimate, currentRisk, best)) {
+        recommendation = toPool(best, `${best.candidate.pool_id} is ${usd(currentPrice - best.price)} cheaper than the current ${usd(currentPrice)}, risk-adjusted ${pct(1 - best.adjusted / (this.expectedPrice(currentPrice, currentEstimate) * (1 + p.riskAversion * currentRisk)))} better, and repays the switch within ${p.paybackHours} h`);
       } else {
         recommendation = stay(best ? `no pool beats the current one by ${pct(p.minImprovement)} risk-adjusted and repays a switch within ${p.paybackHours} h` : `current pool ${featurePoolId} remains the best choice`);
       }
@@ -182,10 +187,14 @@ export class RiskRankingEngine extends DecisionEngine {
     };
   }
 
+  private expectedPrice(price: number, view: RiskView): number {
+    return view.referencePrice === null ? price : (1 - this.policy.trendWeight) * price + this.policy.trendWeight * view.referencePrice;
+  }
+
   /** Worth leaving the current pool: better by minImprovement risk-adjusted, and the switch overlap is repaid in time. */
-  private worthMoving(currentPrice: number, currentRisk: number, best: Scored): boolean {
+  private worthMoving(currentPrice: number, current: RiskView, currentRisk: number, best: Scored): boolean {
     const p = this.policy;
-    const currentAdjusted = currentPrice * (1 + p.riskAversion * currentRisk);
+    const currentAdjusted = this.expectedPrice(currentPrice, current) * (1 + p.riskAversion * currentRisk);
     const overlapCost = (currentPrice * p.switchOverlapSeconds) / 3600;
     return currentAdjusted - best.adjusted >= p.minImprovement * currentAdjusted && (currentPrice - best.price) * p.paybackHours >= overlapCost;
   }

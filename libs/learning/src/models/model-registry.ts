@@ -116,7 +116,7 @@ export class ModelRegistry {
     if (problems.length === 0) {
       // The answer must also make a decision that honours the engines' I/O contract.
       const values = run.values as number[];
-      const engine = new RiskRankingEngine('validation', '0', async () => (poolId) => ({ risk: values[matrix.poolIds.indexOf(poolId)] ?? 0, evidenceWeight: 1, explanation: poolId }));
+      const engine = new RiskRankingEngine('validation', '0', async () => (poolId) => ({ risk: values[matrix.poolIds.indexOf(poolId)] ?? 0, evidenceWeight: 1, referencePrice: null, explanation: poolId }));
       problems.push(...outputProblems(await engine.decide(input), input));
     }
     return { ok: problems.length === 0, problems, probabilities: run.values ?? null, duration_ms: run.durationMs };

@@ -34,7 +34,7 @@ export class OnnxModelEngine extends RiskRankingEngine {
         const risks = await predictPools(session, input);
         return (poolId): RiskView => {
           const risk = Math.round((risks.get(poolId) ?? 0) * 10_000) / 10_000;
-          return { risk, evidenceWeight: 1, explanation: `${poolId}: ${pct(risk)} interruption risk per 30 days (model ${name} ${version})` };
+          return { risk, evidenceWeight: 1, referencePrice: null, explanation: `${poolId}: ${pct(risk)} interruption risk per 30 days (model ${name} ${version})` };
         };
       },
       policy,

@@ -41,6 +41,7 @@ export interface PoolRiskEstimate {
   trendFactor: number;
   /** How much of the estimate is this deployment's own evidence (0–1). */
   evidenceWeight: number;
+  referencePrice: number | null;
   /** One sentence that explains the estimate. */
   readonly explanation: string;
 }
@@ -82,6 +83,7 @@ export function estimatePoolRisk(poolId: string, advisorBucket: number | null, e
     priorRisk,
     trendFactor,
     evidenceWeight,
+    referencePrice: evidence.referencePrice,
     get explanation() {
       return explain();
     },
