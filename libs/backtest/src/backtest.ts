@@ -80,7 +80,7 @@ async function simulate(strategy: Strategy, fleet: Fleet, onProgress?: (done: nu
           const moved = await strategy.rebalance(fleet, run, signal.at);
           if (moved) fleet.plannedSwitch(run, moved, signal.at);
         } else {
-          fleet.interrupt(run, signal.event, await strategy.relaunch(fleet, run, signal.at));
+          await fleet.interrupt(run, signal.event, () => strategy.relaunch(fleet, run, signal.at));
         }
       }
     }

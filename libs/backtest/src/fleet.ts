@@ -128,10 +128,11 @@ export class Fleet {
   }
 
   /**
-   * The primary is interrupted at `at`: a ready replica takes over (5 s), otherwise the
-   * workload is relaunched where `relaunch` says (60 s).
+   * The primary is interrupted: the deployment records it and flags the pool first (as the
+   * sentinel does), then a ready replica takes over (5 s), or the workload is relaunched where
+   * `relaunch` says, asked after the flag so it can avoid the pool (60 s).
    */
-  interrupt(run: WorkloadRun, event: InterruptionEvent, relaunch: Placement): void {
+  async interrupt(run: WorkloadRun, event: InterruptionEvent, relaunch: () => Promise<Placement>): Promise<void> {
     const at = event.interruptAt.getTime();
     run.interruptions += 1;
     this.recordInterruption(event.poolId, at);
@@ -144,7 +145,7 @@ export class Fleet {
       run.launchedAt = replica.since;
       run.downtimeS += COST_MODEL.interruptionWithReplicaDowntimeS;
     } else {
-      this.move(run, relaunch, at);
+      this.move(run, await relaunch(), at);
       run.downtimeS += COST_MODEL.interruptionDowntimeS;
     }
   }

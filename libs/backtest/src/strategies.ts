@@ -177,10 +177,11 @@ export class EngineStrategy implements Strategy {
     return this.tick(fleet, run, at);
   }
 
+  /** The engine is asked with the interrupted pool already flagged; "stay" means relaunch in the same pool. */
   async relaunch(fleet: Fleet, run: WorkloadRun, at: number) {
     const decided = await this.enforcer.run(this.engine, this.inputFor(fleet, run, at));
     const r = decided.output.recommendation;
-    return r.target === 'pool' ? inPool(r.pool_id as string) : ON_DEMAND;
+    return r.target === 'pool' ? inPool(r.pool_id as string) : r.target === 'on-demand' ? ON_DEMAND : run.placement;
   }
 
   private keepReplica(fleet: Fleet, run: WorkloadRun, at: number, target: Placement | null, risk: number): void {

@@ -63,18 +63,23 @@ describe('the cost model', () => {
     expect(run.switches).toBe(2);
   });
 
-  it('costs 60 s for an interruption without a ready replica and 5 s with one, billing the replica while it exists', () => {
+  it('costs 60 s for an interruption without a ready replica and 5 s with one, billing the replica while it exists', async () => {
     const event = { poolId: 'c5.large.eu-west-1b', rebalanceAt: null, noticeAt: new Date(T0 + HOUR_MS - 120_000), interruptAt: new Date(T0 + HOUR_MS), elevated: false };
     const bare = new Fleet(market, [workload], T0, T0 + 2 * HOUR_MS);
     bare.plannedSwitch(bare.runs[0], inPool('c5.large.eu-west-1b'), T0);
-    bare.interrupt(bare.runs[0], event, inPool('c5.large.eu-west-1b'));
+    await bare.interrupt(bare.runs[0], event, async () => {
+      // The relaunch decision is taken with the pool already flagged and the interruption counted.
+      expect(bare.isFlagged('c5.large.eu-west-1b', T0 + HOUR_MS)).toBe(true);
+      expect(bare.interruptionsSince('c5.large.eu-west-1b', T0, T0 + HOUR_MS)).toBe(1);
+      return inPool('c5.large.eu-west-1b');
+    });
     expect(bare.runs[0]).toMatchObject({ downtimeS: 65, interruptions: 1 });
 
     const covered = new Fleet(market, [workload], T0, T0 + 2 * HOUR_MS);
     const run = covered.runs[0];
     covered.plannedSwitch(run, inPool('c5.large.eu-west-1b'), T0);
     covered.launchReplica(run, 'c5.large.eu-west-1a', T0 + HOUR_MS / 2);
-    covered.interrupt(run, event, ON_DEMAND);
+    await covered.interrupt(run, event, async () => ON_DEMAND);
     covered.finish();
     expect(run).toMatchObject({ downtimeS: 10, interruptions: 1, replicaMs: HOUR_MS / 2, placement: inPool('c5.large.eu-west-1a') });
     const overlap = COST_MODEL.plannedSwitchOverlapS / 3600;
