@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { ContractEnforcer, DecisionEngine, RuleBasedEngine } from '@spot/decisions';
 import { ActiveModelEngine, contractTestVector, LIVE_MODEL_CHECK_MS, MODEL_SESSIONS_KEPT } from '@spot/learning';
 import { ModelUploadSessionEntity, SystemEventEntity } from '@spot/persistence';
-import { ApiActor, bearer, describeEachDatabase, startTestApi, TestApi } from '@spot/testing';
-import { garbageModel, goodModel, hangingModel, outOfContractModel, wrongInputModel } from '../../../libs/learning/test/onnx-fixtures';
+import { ApiActor, bearer, describeEachDatabase, garbageModel, goodModel, hangingModel, outOfContractModel, startTestApi, TestApi, wrongInputModel } from '@spot/testing';
+
 
 /**
  * Seed 004 Scenario 6 through HTTP with real ONNX files: upload → validated in an isolated
