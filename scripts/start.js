@@ -1,20 +1,20 @@
 #!/usr/bin/env node
-// Runs the control plane on one machine: API (:8000) and scheduler, with prefixed output.
-// Both processes migrate the database under a lock before serving. Ctrl-C stops everything;
-// if one process dies, the other is stopped too, and the exit code says so.
+// Runs the control plane on one machine: API (:8000) and scheduler, with prefixed output, and
+// the demo fleet (a demo client whose simulated instances run the real agent; DEMO_FLEET=0 turns
+// it off). API and scheduler migrate the database under a lock before serving. Ctrl-C stops
+// everything; if the API or the scheduler dies, the rest is stopped too and the exit code says
+// so. The demo is optional: its exit stops nothing.
 'use strict';
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
-const processes = [
-  { name: 'api', entry: 'dist/apps/api/src/main.js' },
-  { name: 'scheduler', entry: 'dist/apps/scheduler/src/main.js' },
-];
+if (require('node:fs').existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
+const processes = require('./processes').processesFor(process.env);
 
 let stopping = false;
 let exitCode = 0;
-const children = processes.map(({ name, entry }) => {
+const children = processes.map(({ name, entry, optional }) => {
   const child = spawn(process.execPath, [join(root, entry)], { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `${name.padEnd(9)}| `;
   for (const [stream, target] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
@@ -28,7 +28,9 @@ const children = processes.map(({ name, entry }) => {
     stream.on('end', () => buffered && target.write(prefix + buffered + '\n'));
   }
   child.on('exit', (code, signal) => {
-    if (!stopping) {
+    if (optional && !stopping) {
+      process.stderr.write(`${prefix}exited (${signal ?? code}); the others keep running\n`);
+    } else if (!stopping) {
       process.stderr.write(`${prefix}exited (${signal ?? code}); stopping the others\n`);
       exitCode = code || 1;
       stopAll('SIGTERM');

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { newAgentRow } from '@spot/identity';
 import { AgentEntity, ClientEntity, InstanceEntity, insertRow } from '@spot/persistence';
 
 let fixtureCounter = 0;
@@ -30,35 +31,16 @@ export async function insertClientWithAgent(
     ...overrides.client,
   };
   const instanceId = `i-${n.padStart(17, '0')}`;
-  const agent: AgentEntity = {
-    id: `a0000000-0000-4000-8000-${n}`,
-    clientId: client.id,
-    logicalAgentId: `agent-${n}`,
-    hostname: null,
-    agentVersion: null,
+  const agent = newAgentRow({ id: `a0000000-0000-4000-8000-${n}`, clientId: client.id, logicalAgentId: `agent-${n}` }, at, {
     instanceId,
     instanceType: 'm5.large',
     region: 'eu-west-1',
     az: 'eu-west-1a',
     currentMode: 'on-demand',
-    currentPoolId: null,
     status: 'online',
-    enabled: true,
     lastHeartbeatAt: at,
-    lastFailoverAt: null,
-    autoSwitchEnabled: true,
-    autoTerminateEnabled: true,
-    terminateWaitSeconds: 300,
-    autoReplicaEnabled: true,
-    manualReplicaEnabled: false,
-    replicaCount: 0,
-    currentReplicaId: null,
-    configVersion: 1,
-    tokenVersion: 1,
-    createdAt: at,
-    updatedAt: at,
     ...overrides.agent,
-  };
+  });
   const instance: InstanceEntity = {
     id: `b0000000-0000-4000-8000-${n}`,
     instanceId: agent.instanceId ?? instanceId,

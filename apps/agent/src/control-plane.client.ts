@@ -3,9 +3,12 @@ import type {
   ErrorResponseDto,
   HeartbeatRequestDto,
   HeartbeatResponseDto,
+  PendingCommandsResponseDto,
   RegisterAgentRequestDto,
   RegisterAgentResponseDto,
 } from '@spot/contracts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
 export class ControlPlaneError extends Error {
   constructor(
@@ -43,20 +46,44 @@ export class ControlPlaneClient {
     return this.call('GET', `/api/agents/${encodeURIComponent(agentId)}/config`, agentToken);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<T> {
+  /** Claims the agent's next commands (they are executing from now on). */
+  pendingCommands(agentId: string, agentToken: string): Promise<PendingCommandsResponseDto> {
+    return this.call('GET', `/api/agents/${encodeURIComponent(agentId)}/pending-commands`, agentToken);
+  }
+
+  /** Any agent route (the report queue replays stored calls); the idempotency key travels as a header. */
+  send<T = unknown>(method: HttpMethod, path: string, token: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+    return this.call(method, path, token, body, idempotencyKey);
+  }
+
+  private async call<T>(method: HttpMethod, path: string, token: string, body?: unknown, idempotencyKey?: string): Promise<T> {
     let response: Response;
     try {
       response = await this.fetchImpl(this.baseUrl + path, {
         method,
-        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
       throw new ControlPlaneError(0, 'UNREACHABLE', `control plane unreachable: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const text = await response.text();
-    const payload = text ? (JSON.parse(text) as unknown) : undefined;
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new ControlPlaneError(0, 'UNREACHABLE', `control plane connection lost: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    let payload: unknown;
+    try {
+      payload = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      throw new ControlPlaneError(response.status >= 500 || response.ok ? 502 : response.status, 'BAD_RESPONSE', `control plane answered ${response.status} with a body that is not JSON`);
+    }
     if (!response.ok) {
       const error = payload as Partial<ErrorResponseDto> | undefined;
       throw new ControlPlaneError(response.status, error?.details?.code, error?.message ?? `HTTP ${response.status}`);

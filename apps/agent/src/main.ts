@@ -2,21 +2,27 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
-import { StructuredLogger } from '@spot/core';
+import { InstanceCatalog } from '@spot/catalog';
+import { AwsCloudProvider, createEc2Client } from '@spot/cloud';
+import { StructuredLogger, SystemClock } from '@spot/core';
 import { AgentModule } from './agent.module';
-import { AgentSettingsError, EnvInstanceIdentitySource, readAgentSettings } from './agent-settings';
+import { AgentSettingsError, EnvInstanceIdentitySource, ImdsInstanceIdentitySource, InstanceIdentitySource, readAgentSettings } from './agent-settings';
+import { ImdsClient } from './imds-client';
 
 /**
- * The agent that runs on each EC2 instance. For now it registers and heartbeats; command
- * execution, price reports and interruption monitoring arrive with the agent issue.
+ * The agent that runs on each EC2 instance: identity from IMDSv2, EC2 through the SDK's default
+ * credential chain and endpoint variables, reports kept on disk while the control plane is away.
  */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
+  const clock = new SystemClock();
   const logger = new StructuredLogger({ level: 'info', defaultComponent: 'CORE-AGENT' });
   const settings = readAgentSettings(process.env, hostname());
-  const identity = new EnvInstanceIdentitySource(process.env, hostname());
-  await identity.read(); // fail fast on a misconfigured instance identity
-  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(settings, identity, logger), { logger, abortOnError: false });
+  const imds = ImdsClient.fromEnvironment(process.env, clock);
+  const identity: InstanceIdentitySource = process.env.SPOT_IDENTITY === 'env' ? new EnvInstanceIdentitySource(process.env, hostname()) : new ImdsInstanceIdentitySource(imds);
+  const instance = await identity.read(); // fail fast on a misconfigured instance identity
+  const cloud = new AwsCloudProvider({ ec2: createEc2Client(instance.region), safeMode: settings.dryRun, logger });
+  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(settings, { identity, imds, cloud, catalog: InstanceCatalog.fromDirectory(), clock, logger }), { logger, abortOnError: false });
   app.enableShutdownHooks();
 }
 

@@ -79,13 +79,32 @@ describeEachDatabase('agent runtime against the real API', (db) => {
 
 describe('agent settings', () => {
   it('names every missing or malformed setting', () => {
-    expect(() => readAgentSettings({ SPOT_API_URL: 'not a url', SPOT_CLIENT_TOKEN: 'abc' }, 'host')).toThrow(AgentSettingsError);
+    expect(() => readAgentSettings({ CENTRAL_SERVER_URL: 'not a url', CLIENT_TOKEN: 'abc' }, 'host')).toThrow(AgentSettingsError);
     try {
-      readAgentSettings({ SPOT_API_URL: 'not a url', SPOT_CLIENT_TOKEN: 'abc' }, 'host');
+      readAgentSettings({ CENTRAL_SERVER_URL: 'not a url', CLIENT_TOKEN: 'abc', PRICING_INTERVAL: '0', SAFE_MODE: 'maybe' }, 'host');
     } catch (error) {
-      expect((error as AgentSettingsError).problems).toEqual([expect.stringContaining('SPOT_API_URL'), expect.stringContaining('SPOT_CLIENT_TOKEN')]);
+      expect((error as AgentSettingsError).problems).toEqual([
+        expect.stringContaining('CENTRAL_SERVER_URL'),
+        expect.stringContaining('CLIENT_TOKEN'),
+        expect.stringContaining('PRICING_INTERVAL'),
+        expect.stringContaining('SAFE_MODE'),
+      ]);
     }
-    expect(readAgentSettings({ SPOT_CLIENT_TOKEN: 'spc_abc' }, 'web-9')).toEqual({ apiUrl: 'http://localhost:8000', clientToken: 'spc_abc', logicalAgentId: 'web-9' });
+    expect(readAgentSettings({ CLIENT_TOKEN: 'spc_abc' }, 'web-9')).toEqual({
+      apiUrl: 'http://localhost:8000',
+      clientToken: 'spc_abc',
+      logicalAgentId: 'web-9',
+      intervals: {},
+      stateDir: '/var/lib/spot-agent',
+      dryRun: false,
+      safeModeAfterSeconds: 900,
+      rebalanceAlwaysReplica: false,
+      cleanup: { intervalHours: 24, retentionDays: 7 },
+    });
+    expect(readAgentSettings({ CLIENT_TOKEN: 'spc_abc', HEARTBEAT_INTERVAL: '30', INTERRUPTION_CHECK_INTERVAL: '5', SAFE_MODE: 'true' }, 'w')).toMatchObject({
+      intervals: { heartbeat: 30, interruptions: 5 },
+      dryRun: true,
+    });
   });
 
   it('checks the instance identity from the environment', async () => {

@@ -1,27 +1,35 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { CatalogModule } from '@spot/catalog';
+import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { DataValveModule } from '@spot/data-valve';
 import { DecisionsModule } from '@spot/decisions';
 import { ActiveModelEngine, LearningModule } from '@spot/learning';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { AccountService, IdentityModule } from '@spot/identity';
+import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
+import { SentinelModule } from '@spot/sentinel';
 import { UserJwtStrategy } from './auth/user-jwt.strategy';
 import { AdminClientsController } from './controllers/admin-clients.controller';
 import { AdminModelsController } from './controllers/admin-models.controller';
 import { AdminPricingController } from './controllers/admin-pricing.controller';
+import { AdminSystemController } from './controllers/admin-system.controller';
 import { AgentCommandsController } from './controllers/agent-commands.controller';
 import { AgentDecisionsController } from './controllers/agent-decisions.controller';
 import { AgentPricingController } from './controllers/agent-pricing.controller';
+import { AgentSettingsController } from './controllers/agent-settings.controller';
 import { AgentsController } from './controllers/agents.controller';
 import { AuthController } from './controllers/auth.controller';
-import { ClientController } from './controllers/client.controller';
 import { ClientDecisionsController } from './controllers/client-decisions.controller';
 import { ClientInstancesController } from './controllers/client-instances.controller';
 import { ClientPricingController } from './controllers/client-pricing.controller';
+import { ClientReplicasController } from './controllers/client-replicas.controller';
+import { ClientController } from './controllers/client.controller';
 import { HealthController } from './controllers/health.controller';
+import { InterruptionsController } from './controllers/interruptions.controller';
+import { NotificationsController } from './controllers/notifications.controller';
+import { ReplicasController } from './controllers/replicas.controller';
 import { RateLimitGuard } from './http/rate-limit.guard';
 
 /** Creates the first super-admin from ADMIN_EMAIL / ADMIN_PASSWORD when it is missing. */
@@ -54,6 +62,8 @@ export class ApiModule {
         GlobalRiskModule,
         IdentityModule,
         DataValveModule,
+        NotificationsModule,
+        SentinelModule,
         DecisionsModule.withEngine({ imports: [LearningModule], useExisting: ActiveModelEngine }),
         LearningModule,
         PassportModule,
@@ -69,6 +79,12 @@ export class ApiModule {
         AgentDecisionsController,
         ClientController,
         ClientPricingController,
+        AdminSystemController,
+        InterruptionsController,
+        ReplicasController,
+        AgentSettingsController,
+        ClientReplicasController,
+        NotificationsController,
         ClientDecisionsController,
         ClientInstancesController,
         AdminModelsController,

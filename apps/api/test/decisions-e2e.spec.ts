@@ -1,5 +1,4 @@
 import { DecisionInput, DecisionLoop } from '@spot/decisions';
-import { GlobalRiskTracker } from '@spot/global-risk';
 import { AgentDecisionHistoryEntity, AgentEntity, CommandEntity, SystemEventEntity } from '@spot/persistence';
 import { ApiActor, bearer, describeEachDatabase, freshInstanceId, startTestApi, TestApi } from '@spot/testing';
 
@@ -164,8 +163,10 @@ describeEachDatabase('decisions end to end', (db) => {
     const second = await actor.signup('Second Store', 'second@decisions.test'); // five agents a client on the free plan
     const agent = await actor.register(second.clientToken, { logical_agent_id: 'web-6', mode: 'on-demand' });
     await prices(agent);
-    const risk = api.app.get(GlobalRiskTracker);
-    await risk.flagPool({ region: 'eu-west-1', az: 'eu-west-1b', instanceType: 'm5a.large', signal: 'termination' });
+    // Another client's spot instance in that pool gets its termination notice: the pool is flagged for everybody.
+    const elsewhere = await actor.signup('Third Store', 'third@decisions.test');
+    const victim = await actor.register(elsewhere.clientToken, { logical_agent_id: 'victim', instance_type: 'm5a.large', az: 'eu-west-1b', mode: 'spot' });
+    await http().post(`/api/agents/${victim.agentId}/termination`).set(bearer(victim.agentToken)).send({}).expect(200);
     const decided = await http().post(`/api/agents/${agent.agentId}/decide`).set(bearer(agent.agentToken)).send({}).expect(200);
     expect(decided.body.decision.recommendation.pool_id).not.toBe('m5a.large.eu-west-1b');
     expect(decided.body.decision.recommendation.reasons.join(' ')).toMatch(/flagged pool left out .*m5a\.large\.eu-west-1b/);

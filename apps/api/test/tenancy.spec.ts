@@ -5,7 +5,7 @@ import { buildOpenApiDocument } from '../src/bootstrap';
  * Who may call each route. Every route the API serves must appear here (the first test checks
  * it against the OpenAPI document), so no route ships without a tenancy check.
  */
-type Access = 'public' | 'user' | 'super_admin' | 'client_token' | 'agent' | 'agent_write' | 'client_scope' | 'client_instance';
+type Access = 'public' | 'user' | 'super_admin' | 'client_token' | 'agent' | 'agent_write' | 'client_scope' | 'client_instance' | 'agent_or_owner' | 'agent_owner' | 'tenant';
 
 const ROUTES: Record<string, Access> = {
   'GET /health': 'public',
@@ -32,6 +32,7 @@ const ROUTES: Record<string, Access> = {
   'GET /api/agents/{id}/switch-recommendation': 'agent',
   'POST /api/agents/{id}/issue-switch-command': 'agent',
   'POST /api/agents/{id}/switch-report': 'agent_write',
+  'POST /api/agents/{id}/cleanup-report': 'agent_write',
   'GET /api/client/{id}': 'client_scope',
   'GET /api/client/{id}/agents': 'client_scope',
   'GET /api/client/{id}/instances': 'client_scope',
@@ -44,7 +45,29 @@ const ROUTES: Record<string, Access> = {
   'GET /api/client/{id}/savings': 'client_scope',
   'GET /api/client/{id}/agents/decisions': 'client_scope',
   'POST /api/client/instances/{id}/force-switch': 'client_instance',
+  'GET /api/client/{id}/replicas': 'client_scope',
+  'POST /api/agents/{id}/rebalance-recommendation': 'agent',
+  'POST /api/agents/{id}/create-emergency-replica': 'agent',
+  'POST /api/agents/{id}/termination': 'agent',
+  'POST /api/agents/{id}/termination-imminent': 'agent',
+  'POST /api/agents/{id}/interruption': 'agent',
+  'POST /api/agents/{id}/replicas': 'agent_or_owner',
+  'GET /api/agents/{id}/replicas': 'agent_or_owner',
+  'POST /api/agents/{id}/replicas/{rid}/promote': 'agent_or_owner',
+  'DELETE /api/agents/{id}/replicas/{rid}': 'agent_or_owner',
+  'PUT /api/agents/{id}/replicas/{rid}': 'agent_or_owner',
+  'POST /api/agents/{id}/replicas/{rid}/status': 'agent_or_owner',
+  'POST /api/agents/{id}/replicas/{rid}/sync-status': 'agent_or_owner',
+  'POST /api/client/agents/{id}/config': 'agent_owner',
+  'GET /api/notifications': 'tenant',
+  'POST /api/notifications/read-all': 'tenant',
+  'POST /api/notifications/{id}/read': 'tenant',
+  'GET /api/admin/system-health': 'super_admin',
+  'GET /api/admin/growth': 'super_admin',
 };
+
+/** A well-formed id nobody has, for the second path parameter. */
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 interface Tenant {
   clientId: string;
@@ -86,9 +109,10 @@ describeEachDatabase('tenancy on every route', (db) => {
   const call = (route: string, id: string, token?: string) => {
     const [method, template] = route.split(' ');
     // Ids below the client are Alpha's own: Bravo must not reach them through Alpha's client id either.
-    const path = template.replace('{id}', id).replace('{instanceId}', a.instanceId).replace('{poolId}', 'm5.large.eu-west-1a');
+    const path = template.replace('{id}', id).replace('{instanceId}', a.instanceId).replace('{poolId}', 'm5.large.eu-west-1a').replace('{rid}', UNKNOWN_ID);
     const body = route.endsWith('/pricing-report') ? { observations: [{ instance_type: 'm5.large', az: 'eu-west-1a', spot_price: 0.04, observed_at: '2026-11-24T11:55:00Z' }] } : {};
-    const req = method === 'GET' ? api.http().get(path) : api.http().post(path).send(body);
+    const req =
+      method === 'GET' ? api.http().get(path) : method === 'DELETE' ? api.http().delete(path) : method === 'PUT' ? api.http().put(path).send(body) : api.http().post(path).send(body);
     return token ? req.set(bearer(token)) : req;
   };
 
@@ -137,6 +161,36 @@ describeEachDatabase('tenancy on every route', (db) => {
     }
     for (const token of [a.agentToken, undefined]) await call(route, a.instanceId, token).expect(401);
     for (const token of [a.userToken, a.clientToken, admin]) await call(route, a.instanceId, token).expect(400); // past tenancy: the empty body is refused
+  });
+
+  it.each(routesWith('agent_or_owner'))("%s: the agent, its client's people and super-admins; others get 404", async (route) => {
+    for (const token of [b.userToken, b.clientToken, b.agentToken]) {
+      const res = await call(route, a.agentId, token).expect(404);
+      expect(res.body.details.code).toBe('AGENT_NOT_FOUND');
+    }
+    await call(route, a.agentId).expect(401);
+    for (const token of [a.agentToken, a.userToken, a.clientToken, admin]) {
+      const res = await call(route, a.agentId, token);
+      expect([401, 403]).not.toContain(res.status);
+      expect(res.body?.details?.code).not.toBe('AGENT_NOT_FOUND');
+    }
+  });
+
+  it.each(routesWith('agent_owner'))("%s: the agent's client (users, client token) and super-admins; others get 404", async (route) => {
+    for (const token of [b.userToken, b.clientToken]) {
+      const res = await call(route, a.agentId, token).expect(404);
+      expect(res.body.details.code).toBe('AGENT_NOT_FOUND');
+    }
+    for (const token of [a.agentToken, undefined]) await call(route, a.agentId, token).expect(401);
+    for (const token of [a.userToken, a.clientToken, admin]) await call(route, a.agentId, token).expect(200);
+  });
+
+  it.each(routesWith('tenant'))("%s: users and client tokens, scoped to their own tenant; agents and strangers 401", async (route) => {
+    for (const token of [a.agentToken, undefined]) await call(route, UNKNOWN_ID, token).expect(401);
+    for (const token of [a.userToken, a.clientToken, admin]) {
+      const res = await call(route, UNKNOWN_ID, token);
+      expect(res.status).toBe(route.includes('{id}') ? 404 : 200);
+    }
   });
 
   it.each(routesWith('super_admin'))('%s: super-admins only', async (route) => {

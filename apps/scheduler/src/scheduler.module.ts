@@ -7,17 +7,32 @@ import { DecisionsModule } from '@spot/decisions';
 import { ActiveModelEngine, LearningModule } from '@spot/learning';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { IdentityModule } from '@spot/identity';
+import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
+import { SentinelModule } from '@spot/sentinel';
+import { JobRunner } from './job-runner';
 import { CommandExpiryJob } from './jobs/command-expiry.job';
 import { DecisionLoopJob } from './jobs/decision-loop.job';
-import { JobRunner } from './job-runner';
 import { PriceAggregationJob } from './jobs/price-aggregation.job';
 import { PriceGapFillJob } from './jobs/price-gap-fill.job';
 import { PriceRetentionJob } from './jobs/price-retention.job';
 import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
 import { SavingsSnapshotJob } from './jobs/savings-snapshot.job';
+import { EmergencyQueueJob, GrowthSnapshotJob, HealthMonitorJob, ReplicaCoordinatorJob } from './jobs/sentinel.jobs';
 
-export const SCHEDULED_JOBS = [RevokedTokenPurgeJob, PriceGapFillJob, PriceAggregationJob, PriceRetentionJob, DecisionLoopJob, CommandExpiryJob, SavingsSnapshotJob];
+export const SCHEDULED_JOBS = [
+  RevokedTokenPurgeJob,
+  PriceGapFillJob,
+  PriceAggregationJob,
+  PriceRetentionJob,
+  DecisionLoopJob,
+  CommandExpiryJob,
+  SavingsSnapshotJob,
+  HealthMonitorJob,
+  ReplicaCoordinatorJob,
+  EmergencyQueueJob,
+  GrowthSnapshotJob,
+];
 
 @Module({})
 export class SchedulerModule {
@@ -32,6 +47,8 @@ export class SchedulerModule {
         GlobalRiskModule,
         IdentityModule,
         DataValveModule,
+        NotificationsModule,
+        SentinelModule,
         DecisionsModule.withEngine({ imports: [LearningModule], useExisting: ActiveModelEngine }),
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],

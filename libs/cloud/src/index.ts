@@ -1,1 +1,30 @@
-export {};
+export { CloudProvider, RoleAssumer } from './cloud-provider';
+export type {
+  AssumeRoleRequest,
+  CapacityMode,
+  CreateImageRequest,
+  ImageDescription,
+  ImageQuery,
+  ImageState,
+  InstanceDescription,
+  InstanceState,
+  LaunchRequest,
+  Mutation,
+  SpotPricePoint,
+  SpotPriceQuery,
+  TemporaryCredentials,
+} from './cloud-provider';
+export { AwsCloudProvider, AwsRoleAssumer, createEc2Client, createStsClient } from './aws/aws-cloud-provider';
+export type { AwsCloudOptions } from './aws/aws-cloud-provider';
+export { backoffDelayMs, toDomainError as awsToDomainError, DEFAULT_RETRY_POLICY } from './aws/aws-errors';
+export type { RetryPolicy } from './aws/aws-errors';
+export { cleanUpImages, imagesPastRetention } from './image-cleanup';
+export type { CleanupOutcome, CleanupPolicy } from './image-cleanup';
+export { SimulatedCloud } from './simulated/simulated-cloud';
+export type { InstanceMetadataView, LaunchListener, SimulatedCloudOptions } from './simulated/simulated-cloud';
+export type { PlannedInterruption, SimulatedMarket } from './simulated/simulated-market';
+export { FixedMarket } from './simulated/fixed-market';
+export { ImdsServer } from './simulated/imds-server';
+export type { MetadataSource } from './simulated/imds-server';
+export { TraceReplayMarket } from './simulated/trace-replay-market';
+export type { ReplayOptions } from './simulated/trace-replay-market';

@@ -61,4 +61,31 @@ export {
   FORCE_SWITCH_TARGETS,
 } from './decisions/switches.dto';
 export { SavingsDayDto, SavingsTodayDto, SavingsDayPageDto, ClientSavingsDto } from './decisions/savings.dto';
+export { CleanupReportRequestDto, CleanupReportResponseDto, CleanupLogDto, CLEANUP_TYPES } from './agents/cleanup-report.dto';
+export {
+  InterruptionReportDto,
+  RebalanceReportDto,
+  TerminationReportDto,
+  InterruptionSignalDto,
+  InterruptionResponseDto,
+  SIGNAL_TYPES,
+  INSTANCE_ACTIONS,
+} from './sentinel/interruptions.dto';
+export {
+  CreateReplicaRequestDto,
+  UpdateReplicaRequestDto,
+  ReplicaStatusRequestDto,
+  ReplicaSyncRequestDto,
+  PromoteReplicaRequestDto,
+  ReplicaDto,
+  ReplicaCreatedDto,
+  ReplicaPromotedDto,
+  ReplicaPageDto,
+  ListReplicasQueryDto,
+  REPLICA_TYPES,
+  REPLICA_STATUSES,
+} from './sentinel/replicas.dto';
+export { UpdateAgentSettingsRequestDto } from './sentinel/agent-settings.dto';
+export { ListNotificationsQueryDto, NotificationDto, NotificationPageDto, MarkedReadDto } from './sentinel/notifications.dto';
+export { SystemHealthDto, JobRunDto, AgentStatusCountsDto, GrowthQueryDto, GrowthDayDto, GrowthDto } from './sentinel/system-health.dto';
 export { MODEL_SESSION_STATUSES, ModelUploadRequestDto, ModelValidationDto, ModelSessionDto, ModelSessionPageDto, ActivateModelRequestDto, ModelRollbackDto } from './models/ml-models.dto';

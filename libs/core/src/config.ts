@@ -14,6 +14,8 @@ export interface SpotConfig {
   database: DatabaseConfig;
   auth: AuthConfig;
   rateLimits: { signupPerHour: number; tokenPerMinute: number };
+  /** Sentinel's bound on replacement launches during a mass interruption (the rest wait in a queue). */
+  emergencyLimits: { perPoolPerMinute: number; perClientPerMinute: number };
   logging: { level: LogLevel; format: 'text' | 'json' };
   /** Uploaded ML models (seed 004 Scenario 6). */
   models: { storageDir: string; validationTimeoutMs: number };
@@ -50,10 +52,15 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'ADMIN_PASSWORD', default: '', description: 'Password of the first super-admin, 8-72 characters' },
   { name: 'RATE_LIMIT_SIGNUP_PER_HOUR', default: '5', description: 'Sign-ups allowed per client address per hour' },
   { name: 'RATE_LIMIT_TOKEN_PER_MINUTE', default: '10', description: 'Log-in attempts allowed per client address per minute' },
+  { name: 'EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', default: '20', description: 'Emergency replica/instance launches per interrupted pool per minute; more wait in a queue, terminations first' },
+  { name: 'EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', default: '10', description: 'Emergency replica/instance launches per client per minute; more wait in a queue' },
   { name: 'LOG_LEVEL', default: 'info', description: 'error | warn | info | debug' },
   { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
   { name: 'MODEL_STORAGE_DIR', default: './data/models', description: 'Where uploaded ONNX models are kept (shared by the API and scheduler processes)' },
   { name: 'MODEL_VALIDATION_TIMEOUT_MS', default: '10000', description: 'Time an uploaded model gets to load and answer the contract test vector before it is refused' },
+  { name: 'DEMO_FLEET', default: '1', description: 'npm start: 1 runs the demo client and its simulated fleet next to the API, 0 turns it off' },
+  { name: 'DEMO_REPLAY_SPEED', default: '60', description: 'Demo fleet: trace time per real time (60 = an hour of real spot prices a minute)' },
+  { name: 'DEMO_SEED', default: '7', description: 'Demo fleet: seed of the simulated market and ids (same seed, same run)' },
 ];
 
 export class ConfigError extends Error {
@@ -128,6 +135,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: {
       signupPerHour: read.int('RATE_LIMIT_SIGNUP_PER_HOUR', 5, 1, 1_000_000),
       tokenPerMinute: read.int('RATE_LIMIT_TOKEN_PER_MINUTE', 10, 1, 1_000_000),
+    },
+    emergencyLimits: {
+      perPoolPerMinute: read.int('EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', 20, 1, 100_000),
+      perClientPerMinute: read.int('EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', 10, 1, 100_000),
     },
     logging: {
       level: read.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),

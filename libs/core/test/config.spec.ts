@@ -48,6 +48,12 @@ describe('configuration', () => {
     expect(documented.sort()).toEqual(known.sort());
   });
 
+  it('documents every agent setting in apps/agent/.env.example', () => {
+    const example = readFileSync(join(__dirname, '../../../apps/agent/.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(AGENT_CONFIG_VARIABLES.map((v) => v.name).sort());
+  });
+
   it('uses in docker-compose.yml only variables the code reads', () => {
     const compose = readFileSync(join(__dirname, '../../../docker-compose.yml'), 'utf8');
     const known = new Set(CONFIG_VARIABLES.map((v) => v.name));

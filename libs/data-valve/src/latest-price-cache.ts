@@ -1,5 +1,6 @@
 import { CacheFactory, TtlCache } from '@spot/core';
 import { PriceDataSource } from '@spot/persistence';
+import type { PoolPricePoint } from './market-prices';
 
 /** What the cache holds per pool: plain JSON (a Redis implementation stores it as is); null = no data yet. */
 interface CachedPoint {
@@ -11,14 +12,8 @@ interface CachedPoint {
   confidence: number;
 }
 
-export interface LatestPoint {
-  poolId: string;
-  bucketStart: Date;
-  spotPrice: number;
-  onDemandPrice: number | null;
-  source: PriceDataSource;
-  confidence: number;
-}
+/** A pool's newest clean point, as MarketPrices serves it. */
+export type LatestPoint = PoolPricePoint;
 
 export const LATEST_PRICE_TTL_MS = 60_000;
 export const LATEST_PRICE_MAX_POOLS = 20_000;

@@ -1,4 +1,5 @@
 import { CacheFactory, Clock, TtlCache } from '@spot/core';
+import { InterruptionHistory } from './interruption-history';
 
 /** How long an interrupted pool stays off-limits for every client (seed 003 SVC-RISK-GLB). */
 export const RISK_FLAG_TTL_MS = 30 * 60_000;
@@ -30,7 +31,9 @@ export interface PoolInterruption {
 /**
  * Shared intelligence across clients: an interruption in a pool flags it for 30 minutes for
  * everybody, so no client is moved into capacity AWS is taking back right now. Kept behind the
- * cache port (in-memory now, Redis when the API runs as several processes).
+ * cache port (in-memory now, Redis later). With the interruption log attached, flags and counts
+ * also come from the recorded events, so a flag raised by the API process is seen by the
+ * scheduler's decision loop and survives restarts; the cache answers the hot path in between.
  */
 export class GlobalRiskTracker {
   private readonly flags: TtlCache;
@@ -39,6 +42,7 @@ export class GlobalRiskTracker {
   constructor(
     caches: CacheFactory,
     private readonly clock: Clock,
+    private readonly log?: InterruptionHistory,
   ) {
     this.flags = caches.namespace('global-risk:flags', { maxEntries: 100_000 });
     this.counters = caches.namespace('global-risk:counts', { maxEntries: 100_000 });
@@ -66,13 +70,18 @@ export class GlobalRiskTracker {
   }
 
   async isFlagged(poolId: string): Promise<boolean> {
-    return (await this.flags.get(poolId)) !== undefined;
+    return (await this.flaggedAmong([poolId])).has(poolId);
   }
 
   /** The subset of `poolIds` that is flagged right now. */
   async flaggedAmong(poolIds: string[]): Promise<Set<string>> {
-    const found = await this.flags.getMany<PoolRiskFlag>(poolIds);
-    return new Set(found.keys());
+    const flagged = new Set((await this.flags.getMany<PoolRiskFlag>(poolIds)).keys());
+    const unknown = poolIds.filter((id) => !flagged.has(id));
+    if (this.log && unknown.length > 0) {
+      const flagWindowStart = new Date(this.clock.nowMs() - RISK_FLAG_TTL_MS);
+      for (const id of await this.log.poolsSignalledAfter(unknown, flagWindowStart)) flagged.add(id);
+    }
+    return flagged;
   }
 
   async flagOf(poolId: string): Promise<PoolRiskFlag | undefined> {
@@ -86,8 +95,18 @@ export class GlobalRiskTracker {
     return [...found.values()].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
   }
 
-  /** Interruptions of the pool counted over the last 7 days (since the first of them). */
+  /** Interruptions of the pool counted over the last 7 days. */
   async recentInterruptions(poolId: string): Promise<number> {
-    return (await this.counters.get<number>(poolId)) ?? 0;
+    return (await this.interruptionCounts([poolId], new Date(this.clock.nowMs() - INTERRUPTION_COUNT_WINDOW_MS))).get(poolId) ?? 0;
+  }
+
+  /**
+   * Interrupted instances per pool since `since`: from the log when attached, else this
+   * process's counters (which only know the last 7 days).
+   */
+  async interruptionCounts(poolIds: string[], since: Date): Promise<Map<string, number>> {
+    if (this.log) return this.log.countsSince(poolIds, since);
+    const counted = await this.counters.getMany<number>(poolIds);
+    return new Map(poolIds.map((id) => [id, counted.get(id) ?? 0]));
   }
 }

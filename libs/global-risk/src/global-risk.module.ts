@@ -1,11 +1,20 @@
 import { Global, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { CacheFactory, Clock } from '@spot/core';
 import { GlobalRiskTracker } from './global-risk-tracker';
+import { InterruptionHistory } from './interruption-history';
 
-/** One tracker per process (its state lives in the cache port, shared once that is Redis). */
+/** One tracker per process; its flags live in the cache port and in the interruption log. */
 @Global()
 @Module({
-  providers: [{ provide: GlobalRiskTracker, inject: [CacheFactory, Clock], useFactory: (c: CacheFactory, k: Clock) => new GlobalRiskTracker(c, k) }],
-  exports: [GlobalRiskTracker],
+  providers: [
+    { provide: InterruptionHistory, inject: [DataSource], useFactory: (ds: DataSource) => new InterruptionHistory(ds) },
+    {
+      provide: GlobalRiskTracker,
+      inject: [CacheFactory, Clock, InterruptionHistory],
+      useFactory: (c: CacheFactory, k: Clock, h: InterruptionHistory) => new GlobalRiskTracker(c, k, h),
+    },
+  ],
+  exports: [GlobalRiskTracker, InterruptionHistory],
 })
 export class GlobalRiskModule {}

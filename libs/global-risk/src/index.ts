@@ -2,4 +2,5 @@ export { GlobalRiskTracker, RISK_FLAG_TTL_MS, INTERRUPTION_COUNT_WINDOW_MS } fro
 export type { PoolRiskFlag, PoolInterruption } from './global-risk-tracker';
 export { fallbackTiers } from './fallback-order';
 export type { FallbackCandidate, FallbackTier } from './fallback-order';
+export { InterruptionHistory } from './interruption-history';
 export { GlobalRiskModule } from './global-risk.module';

@@ -7,6 +7,8 @@ import { PasswordHasher } from './accounts/password-hasher';
 import { UserRepository } from './accounts/user.repository';
 import { AgentRegistry } from './agents/agent-registry.service';
 import { AgentRepository } from './agents/agent.repository';
+import { CleanupLog } from './agents/cleanup-log.service';
+import { FleetStatistics } from './agents/fleet-statistics';
 import { InstanceRepository } from './agents/instance.repository';
 import { ClientRepository } from './clients/client.repository';
 import { ClientService } from './clients/client.service';
@@ -17,7 +19,7 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
 
 /**
  * Clients, users, agents and their tokens. Owns the tables clients, users, revoked_tokens,
- * agents and instances; other libs reach them only through the services exported here.
+ * agents, instances and the agents' cleanup_logs; other libs reach them only through the services exported here.
  */
 @Module({
   providers: [
@@ -26,6 +28,7 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
     repository(AgentRepository),
     repository(InstanceRepository),
     repository(RevokedTokenRepository),
+    repository(FleetStatistics),
     {
       provide: PasswordHasher,
       inject: [SPOT_CONFIG],
@@ -52,7 +55,8 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
       inject: [AgentRepository, InstanceRepository, ClientRepository, TokenService, TransactionRunner, SystemEventLog, Clock, IdGenerator],
       useFactory: (...deps: ConstructorParameters<typeof AgentRegistry>) => new AgentRegistry(...deps),
     },
+    { provide: CleanupLog, inject: [DataSource, Clock], useFactory: (ds: DataSource, clock: Clock) => new CleanupLog(ds, clock) },
   ],
-  exports: [ClientService, AccountService, AgentRegistry, TokenService],
+  exports: [ClientService, AccountService, AgentRegistry, TokenService, FleetStatistics, CleanupLog],
 })
 export class IdentityModule {}

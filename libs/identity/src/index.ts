@@ -7,10 +7,17 @@ export type { SignupResult, LoginResult, UserProfile } from './accounts/account.
 export { AgentRegistry } from './agents/agent-registry.service';
 export type { AgentRegistration, RegistrationResult, HeartbeatResult, InstancePlacement, InstanceMove } from './agents/agent-registry.service';
 export type { InstanceFilter } from './agents/instance.repository';
+export { applySettingsChange, SETTINGS_ERRORS } from './agents/agent-settings';
+export type { AgentSettingsChange } from './agents/agent-settings';
+export { FleetStatistics } from './agents/fleet-statistics';
+export type { GrowthFigures } from './agents/fleet-statistics';
 export { AGENT_INTERVALS, agentConfigOf, poolIdOf } from './agents/agent-config';
 export type { AgentConfig } from './agents/agent-config';
+export { newAgentRow } from './agents/new-agent-row';
 export { TokenService } from './tokens/token.service';
 export type { IssuedUserToken } from './tokens/token.service';
 export { CLIENT_TOKEN_PREFIX, looksLikeClientToken, displayHint } from './tokens/client-token';
 export { canAccessClient, isSuperAdmin } from './principal';
 export type { Principal, UserPrincipal, ClientPrincipal, AgentPrincipal } from './principal';
+export { CleanupLog } from './agents/cleanup-log.service';
+export type { CleanupReport } from './agents/cleanup-log.service';

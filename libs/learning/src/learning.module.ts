@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { DataValveModule, MarketPrices } from '@spot/data-valve';
+import { InterruptionHistory } from '@spot/global-risk';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { LearnedEngine } from './engine/learned-engine';
 import { ActiveModelEngine } from './models/active-model-engine';
@@ -13,11 +14,16 @@ import { PoolEvidenceSource } from './risk/pool-evidence';
  * Learning: the learned risk engine (evidence from this deployment's interruptions), uploaded
  * ONNX models and their registry, and the active engine that serves whichever is live. Plug it
  * into decisions with `DecisionsModule.withEngine({ imports: [LearningModule], useExisting: ActiveModelEngine })`.
+ * Needs the global GlobalRiskModule (InterruptionHistory) in the application.
  */
 @Module({
   imports: [DataValveModule],
   providers: [
-    { provide: PoolEvidenceSource, inject: [DataSource, MarketPrices], useFactory: (ds: DataSource, prices: MarketPrices) => new DatabasePoolEvidence(ds, prices) },
+    {
+      provide: PoolEvidenceSource,
+      inject: [DataSource, InterruptionHistory, MarketPrices],
+      useFactory: (ds: DataSource, history: InterruptionHistory, prices: MarketPrices) => new DatabasePoolEvidence(ds, history, prices),
+    },
     { provide: LearnedEngine, inject: [PoolEvidenceSource], useFactory: (evidence: PoolEvidenceSource) => new LearnedEngine(evidence) },
     { provide: ActiveModelEngine, inject: [DataSource, LearnedEngine, Clock], useFactory: (ds: DataSource, learned: LearnedEngine, clock: Clock) => new ActiveModelEngine(ds, learned, clock) },
     {

@@ -9,6 +9,8 @@ export { TransactionRunner, isUniqueViolation, writeLock } from './transaction-r
 export { SystemEventLog } from './system-event-log';
 export { insertRow } from './insert-row';
 export type { SystemEventInput } from './system-event-log';
+export { JobRunLog } from './job-run-log';
+export type { JobRunRecord } from './job-run-log';
 export { DatabaseHealth } from './database-health';
 export type { DatabaseHealthReport } from './database-health';
 export { PersistenceModule } from './persistence.module';

@@ -5,6 +5,7 @@ import { createDataSource } from './data-source.factory';
 import { DatabaseHealth } from './database-health';
 import { DatabaseLock } from './database-lock';
 import { assertNoPendingMigrations, migrateDatabase } from './migration-runner';
+import { JobRunLog } from './job-run-log';
 import { SystemEventLog } from './system-event-log';
 import { TransactionRunner } from './transaction-runner';
 
@@ -46,13 +47,14 @@ export class PersistenceModule {
         { provide: TransactionRunner, inject: [DataSource], useFactory: (ds: DataSource) => new TransactionRunner(ds) },
         { provide: DatabaseLock, inject: [DataSource], useFactory: (ds: DataSource) => DatabaseLock.for(ds) },
         { provide: DatabaseHealth, inject: [DataSource], useFactory: (ds: DataSource) => new DatabaseHealth(ds) },
+        { provide: JobRunLog, inject: [DataSource], useFactory: (ds: DataSource) => new JobRunLog(ds) },
         {
           provide: SystemEventLog,
           inject: [DataSource, Clock, IdGenerator],
           useFactory: (ds: DataSource, clock: Clock, ids: IdGenerator) => new SystemEventLog(ds, clock, ids),
         },
       ],
-      exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog],
+      exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog, JobRunLog],
     };
   }
 }

@@ -1,1 +1,12 @@
-export {};
+export { EmergencyFallback } from './emergency-fallback';
+export type { InterruptionSignal, SignalOutcome, SignalRoute, ResponseAction } from './emergency-fallback';
+export { EmergencyAdmission, DEFAULT_EMERGENCY_LIMITS } from './emergency-admission';
+export type { EmergencyLimits } from './emergency-admission';
+export { RebalanceRiskScorer, REBALANCE_RISK_THRESHOLD, RISK_WEIGHTS } from './rebalance-risk';
+export type { RiskAssessment, RiskInput } from './rebalance-risk';
+export { HealthMonitor, OFFLINE_AFTER_MS } from './health-monitor';
+export type { HeartbeatMetrics } from './health-monitor';
+export { GrowthSnapshots } from './growth-snapshots';
+export { SystemHealthReporter } from './system-health';
+export type { SystemHealth } from './system-health';
+export { SentinelModule } from './sentinel.module';

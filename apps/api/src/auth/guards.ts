@@ -125,3 +125,56 @@ export class AgentAuthGuard implements CanActivate {
     return true;
   }
 }
+
+/** The agent of `:id` must belong to a client the caller may access; otherwise it "does not exist". */
+async function requireAgentOwner(agents: AgentRegistry, context: ExecutionContext): Promise<true> {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  const agentId = String(request.params.id);
+  const owner = await agents.findAgent(agentId);
+  if (!owner || !canAccessClient(principalOf(request), owner.clientId)) throw DomainError.notFound('agent', agentId);
+  return true;
+}
+
+/**
+ * Routes about one agent that its people may also call (replicas: the portal creates and
+ * promotes them, the replica's agent reports sync progress): the agent's own token, a user or
+ * the client token of the agent's client, or a super-admin. Anyone else is told the agent does
+ * not exist.
+ */
+@Injectable()
+export class AgentOrOwnerGuard extends ClientPrincipalGuard {
+  constructor(
+    clients: ClientService,
+    private readonly agents: AgentRegistry,
+  ) {
+    super(clients);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearerToken(request);
+    if (!token) throw missingCredentials();
+    if (this.agents.isAgentToken(token)) {
+      request.principal = await this.agents.authenticate(token, String(request.params.id));
+      return true;
+    }
+    await super.canActivate(context);
+    return requireAgentOwner(this.agents, context);
+  }
+}
+
+/** /api/client/agents/:id/…: the agent's client (its users or client token) or a super-admin. */
+@Injectable()
+export class AgentOwnerGuard extends ClientPrincipalGuard {
+  constructor(
+    clients: ClientService,
+    private readonly agents: AgentRegistry,
+  ) {
+    super(clients);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    return requireAgentOwner(this.agents, context);
+  }
+}

@@ -1,16 +1,31 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AgentConfigDto, HeartbeatRequestDto, HeartbeatResponseDto, RegisterAgentRequestDto, RegisterAgentResponseDto } from '@spot/contracts';
-import { AgentRegistry, ClientPrincipal, Principal } from '@spot/identity';
+import {
+  AgentConfigDto,
+  CleanupReportRequestDto,
+  CleanupReportResponseDto,
+  HeartbeatRequestDto,
+  HeartbeatResponseDto,
+  RegisterAgentRequestDto,
+  RegisterAgentResponseDto,
+} from '@spot/contracts';
+import { AgentPrincipal, AgentRegistry, CleanupLog, ClientPrincipal, Principal } from '@spot/identity';
+import { ReplicaService } from '@spot/replicas';
+import { HealthMonitor } from '@spot/sentinel';
 import { AgentAuthGuard, ClientTokenGuard } from '../auth/guards';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { toAgentConfig } from '../presenters/presenters';
+import { toAgentConfig, toCleanupLog } from '../presenters/presenters';
 import { ApiStandardErrors, SECURITY } from './api-docs';
 
 @ApiTags('agents')
 @Controller('api/agents')
 export class AgentsController {
-  constructor(private readonly registry: AgentRegistry) {}
+  constructor(
+    private readonly registry: AgentRegistry,
+    private readonly replicas: ReplicaService,
+    private readonly health: HealthMonitor,
+    private readonly cleanups: CleanupLog,
+  ) {}
 
   /**
    * Registers an agent with the client token. The first call for a logical agent id mints the
@@ -23,7 +38,9 @@ export class AgentsController {
   @ApiCreatedResponse({ type: RegisterAgentResponseDto })
   @ApiStandardErrors('conflict')
   async registerAgent(@Body() body: RegisterAgentRequestDto, @CurrentPrincipal() principal: Principal): Promise<RegisterAgentResponseDto> {
-    const result = await this.registry.register((principal as ClientPrincipal).clientId, {
+    const clientId = (principal as ClientPrincipal).clientId;
+    if (body.replica_id) return this.registerReplicaAgent(clientId, body, body.replica_id);
+    const result = await this.registry.register(clientId, {
       logicalAgentId: body.logical_agent_id,
       instanceId: body.instance_id,
       instanceType: body.instance_type,
@@ -39,10 +56,19 @@ export class AgentsController {
       created: result.created,
       instance_changed: result.instanceChanged,
       config: toAgentConfig(result.config),
+      role: 'primary',
+      replica_id: null,
     };
   }
 
-  /** Tells the control plane the agent is alive (every 60 s). */
+  /** A replica's agent: same logical agent, its own instance, merged into the agent on promotion. */
+  private async registerReplicaAgent(clientId: string, body: RegisterAgentRequestDto, replicaId: string): Promise<RegisterAgentResponseDto> {
+    const { agent, agentToken, config } = await this.registry.replicaCredentials(clientId, body.logical_agent_id);
+    await this.replicas.attachReplicaAgent(agent.id, replicaId, body.instance_id);
+    return { agent_id: agent.id, agent_token: agentToken, created: false, instance_changed: false, config: toAgentConfig(config), role: 'replica', replica_id: replicaId };
+  }
+
+  /** Tells the control plane the agent is alive (every 60 s), with its health figures. */
   @Post(':id/heartbeat')
   @HttpCode(200)
   @UseGuards(AgentAuthGuard)
@@ -50,7 +76,17 @@ export class AgentsController {
   @ApiOkResponse({ type: HeartbeatResponseDto })
   @ApiStandardErrors('not_found')
   async recordHeartbeat(@Param('id') id: string, @Body() body: HeartbeatRequestDto): Promise<HeartbeatResponseDto> {
-    const { agent, serverTime } = await this.registry.heartbeat(id, { instanceId: body.instance_id, agentVersion: body.agent_version });
+    const before = await this.registry.getAgent(id);
+    const { agent, serverTime, cameOnline } = await this.registry.heartbeat(id, { instanceId: body.instance_id, agentVersion: body.agent_version });
+    if (!body.instance_id || body.instance_id === agent.instanceId) {
+      await this.health.heartbeatReceived(agent, before.lastHeartbeatAt, cameOnline, {
+        instanceId: body.instance_id,
+        cpuPercent: body.cpu_percent,
+        memoryPercent: body.memory_percent,
+        diskPercent: body.disk_percent,
+        uptimeSeconds: body.uptime_seconds,
+      });
+    }
     return {
       agent_id: agent.id,
       status: agent.status,
@@ -68,5 +104,34 @@ export class AgentsController {
   @ApiStandardErrors('not_found')
   async getAgentConfig(@Param('id') id: string): Promise<AgentConfigDto> {
     return toAgentConfig(await this.registry.getConfig(id));
+  }
+
+  /**
+   * What the agent's AMI/snapshot cleanup removed (seed 001 Cleanup Manager). The agent chooses
+   * `report_id`: sending the same report again answers the first record.
+   */
+  @Post(':id/cleanup-report')
+  @HttpCode(200)
+  @UseGuards(AgentAuthGuard)
+  @ApiBearerAuth(SECURITY.agent)
+  @ApiOkResponse({ type: CleanupReportResponseDto })
+  @ApiStandardErrors('not_found', 'conflict')
+  async submitCleanupReport(@Param('id') id: string, @Body() body: CleanupReportRequestDto, @CurrentPrincipal() principal: Principal): Promise<CleanupReportResponseDto> {
+    const recorded = await this.cleanups.record({
+      reportId: body.report_id,
+      clientId: (principal as AgentPrincipal).clientId,
+      agentId: id,
+      cleanupType: body.cleanup_type,
+      amisDeleted: body.amis_deleted,
+      snapshotsDeleted: body.snapshots_deleted,
+      bytesFreed: body.bytes_freed,
+      retentionDays: body.retention_days,
+      success: body.success,
+      errorMessage: body.error_message,
+      details: body.details,
+      startedAt: new Date(body.started_at),
+      completedAt: body.completed_at ? new Date(body.completed_at) : null,
+    });
+    return { cleanup: toCleanupLog(recorded.entry), duplicate: recorded.duplicate };
   }
 }

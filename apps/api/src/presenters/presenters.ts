@@ -1,4 +1,5 @@
 import {
+  CleanupLogDto,
   AdminClientDto,
   AgentConfigDto,
   AgentSummaryDto,
@@ -9,7 +10,7 @@ import {
 } from '@spot/contracts';
 import { Page } from '@spot/core';
 import { AgentConfig, ClientSummary, ClientWithAgentCount, displayHint, IssuedUserToken } from '@spot/identity';
-import { AgentEntity, ClientEntity, InstanceEntity, UserRole } from '@spot/persistence';
+import { AgentEntity, CleanupLogEntity, ClientEntity, InstanceEntity, UserRole } from '@spot/persistence';
 
 /** Entities and domain results → wire DTOs. Written out field by field on purpose. */
 
@@ -130,5 +131,23 @@ export function toInstance(instance: InstanceEntity): InstanceDto {
     last_switch_at: iso(instance.lastSwitchAt),
     replaced_at: iso(instance.replacedAt),
     terminated_at: iso(instance.terminatedAt),
+  };
+}
+
+export function toCleanupLog(entry: CleanupLogEntity): CleanupLogDto {
+  return {
+    id: entry.id,
+    agent_id: entry.agentId,
+    cleanup_type: entry.cleanupType,
+    amis_deleted: entry.amisDeleted,
+    snapshots_deleted: entry.snapshotsDeleted,
+    bytes_freed: entry.bytesFreed === null ? null : Number(entry.bytesFreed),
+    retention_days: entry.retentionDays,
+    success: entry.success,
+    error_message: entry.errorMessage,
+    details: entry.details,
+    started_at: entry.startedAt.toISOString(),
+    completed_at: entry.completedAt ? entry.completedAt.toISOString() : null,
+    created_at: entry.createdAt.toISOString(),
   };
 }

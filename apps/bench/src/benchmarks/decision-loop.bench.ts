@@ -5,6 +5,7 @@ import { Clock, CoreModule, loadConfig, StructuredLogger } from '@spot/core';
 import { DecisionLoop, DecisionsModule } from '@spot/decisions';
 import { PoolDirectory } from '@spot/data-valve';
 import { GlobalRiskModule } from '@spot/global-risk';
+import { newAgentRow } from '@spot/identity';
 import { AgentEntity, ClientEntity, CommandEntity, InstanceEntity, insertRow, PersistenceModule, PricingSnapshotCleanEntity } from '@spot/persistence';
 import { Benchmark, BenchmarkOptions } from '../benchmark';
 
@@ -76,12 +77,7 @@ export const decisionLoopBenchmark: Benchmark = {
           const type = WORKLOAD_TYPES[i % WORKLOAD_TYPES.length];
           const az = AZS[i % AZS.length];
           const spot = i % 2 === 0;
-          return {
-            id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
-            clientId: client.id,
-            logicalAgentId: `bench-${i}`,
-            hostname: null,
-            agentVersion: null,
+          return newAgentRow({ id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, clientId: client.id, logicalAgentId: `bench-${i}` }, now, {
             instanceId: `i-${i.toString(16).padStart(17, '0')}`,
             instanceType: type,
             region: 'eu-west-1',
@@ -89,21 +85,9 @@ export const decisionLoopBenchmark: Benchmark = {
             currentMode: spot ? 'spot' : 'on-demand',
             currentPoolId: spot ? `${type}.${az}` : null,
             status: 'online',
-            enabled: true,
             lastHeartbeatAt: now,
-            lastFailoverAt: null,
             autoSwitchEnabled: i % 3 !== 0,
-            autoTerminateEnabled: true,
-            terminateWaitSeconds: 300,
-            autoReplicaEnabled: true,
-            manualReplicaEnabled: false,
-            replicaCount: 0,
-            currentReplicaId: null,
-            configVersion: 1,
-            tokenVersion: 1,
-            createdAt: now,
-            updatedAt: now,
-          };
+          });
         });
         await insertRow(ds.manager, AgentEntity, agentRows);
         const instanceRows: InstanceEntity[] = agentRows.map((a) => ({

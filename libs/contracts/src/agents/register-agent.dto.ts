@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PATTERNS } from '../common/validation-patterns';
 import { Trim } from '../common/validators';
 import { AgentConfigDto } from './agent-config.dto';
@@ -58,6 +58,11 @@ export class RegisterAgentRequestDto {
   @IsString()
   @MaxLength(32)
   agent_version?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Set by a replica’s agent: it registers as that replica of the logical agent, and merges into it on promotion' })
+  @IsOptional()
+  @Matches(PATTERNS.uuid, { message: 'replica_id must be a UUID' })
+  replica_id?: string;
 }
 
 export class RegisterAgentResponseDto {
@@ -75,6 +80,12 @@ export class RegisterAgentResponseDto {
 
   @ApiProperty({ type: AgentConfigDto })
   config: AgentConfigDto;
+
+  @ApiProperty({ enum: ['primary', 'replica'], description: 'replica: this process runs a standby; it becomes the primary when promoted' })
+  role: 'primary' | 'replica';
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' })
+  replica_id: string | null;
 }
 
 export class HeartbeatRequestDto {
@@ -89,6 +100,33 @@ export class HeartbeatRequestDto {
   @IsString()
   @MaxLength(32)
   agent_version?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 37.5 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  cpu_percent?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 61.2 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  memory_percent?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 40 })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  disk_percent?: number;
+
+  @ApiPropertyOptional({ minimum: 0, example: 86400 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  uptime_seconds?: number;
 }
 
 export class HeartbeatResponseDto {

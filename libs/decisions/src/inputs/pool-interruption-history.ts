@@ -9,17 +9,13 @@ export abstract class PoolInterruptionHistory {
   abstract countsSince(poolIds: string[], since: Date): Promise<Map<string, number>>;
 }
 
-/**
- * Counts from the global risk tracker, which keeps a 7-day window per pool across clients;
- * a `since` further back than that is answered with those 7 days.
- */
+/** Counts from the global risk tracker: the interruption log across clients (or, without it, the 7-day counters). */
 export class GlobalRiskInterruptionHistory extends PoolInterruptionHistory {
   constructor(private readonly tracker: GlobalRiskTracker) {
     super();
   }
 
-  async countsSince(poolIds: string[], _since: Date): Promise<Map<string, number>> {
-    const counts = await Promise.all(poolIds.map(async (id) => [id, await this.tracker.recentInterruptions(id)] as const));
-    return new Map(counts);
+  countsSince(poolIds: string[], since: Date): Promise<Map<string, number>> {
+    return this.tracker.interruptionCounts(poolIds, since);
   }
 }

@@ -5,6 +5,8 @@ import { ClientRepository } from '../clients/client.repository';
 import { AgentPrincipal } from '../principal';
 import { TokenService } from '../tokens/token.service';
 import { AgentConfig, agentConfigOf, poolIdOf } from './agent-config';
+import { newAgentRow } from './new-agent-row';
+import { AgentSettingsChange, applySettingsChange } from './agent-settings';
 import { AgentRepository } from './agent.repository';
 import { InstanceFilter, InstanceRepository } from './instance.repository';
 
@@ -30,6 +32,8 @@ export interface RegistrationResult {
 export interface HeartbeatResult {
   agent: AgentEntity;
   serverTime: Date;
+  /** The agent was offline until this heartbeat (health monitor notifies on the change). */
+  cameOnline: boolean;
 }
 
 const COMPONENT = 'CORE-IDENTITY';
@@ -285,34 +289,7 @@ export class AgentRegistry {
   }
 
   private newAgent(clientId: string, logicalAgentId: string, now: Date): AgentEntity {
-    return {
-      id: this.ids.uuid(),
-      clientId,
-      logicalAgentId,
-      hostname: null,
-      agentVersion: null,
-      instanceId: null,
-      instanceType: null,
-      region: null,
-      az: null,
-      currentMode: 'unknown',
-      currentPoolId: null,
-      status: 'offline',
-      enabled: true,
-      lastHeartbeatAt: null,
-      lastFailoverAt: null,
-      autoSwitchEnabled: true,
-      autoTerminateEnabled: true,
-      terminateWaitSeconds: 300,
-      autoReplicaEnabled: true,
-      manualReplicaEnabled: false,
-      replicaCount: 0,
-      currentReplicaId: null,
-      configVersion: 1,
-      tokenVersion: 1,
-      createdAt: now,
-      updatedAt: now,
-    };
+    return newAgentRow({ id: this.ids.uuid(), clientId, logicalAgentId }, now);
   }
 
   /**
@@ -336,7 +313,7 @@ export class AgentRegistry {
     const now = this.clock.now();
     // A replaced instance's agent keeps its token during terminate_wait: its heartbeat must not
     // mark the workload alive; it learns from current_instance_id that it has been replaced.
-    if (input.instanceId && agent.instanceId && input.instanceId !== agent.instanceId) return { agent, serverTime: now };
+    if (input.instanceId && agent.instanceId && input.instanceId !== agent.instanceId) return { agent, serverTime: now, cameOnline: false };
     const cameOnline = agent.status !== 'online';
     await this.agents.recordHeartbeat(agentId, now, input.agentVersion);
     if (cameOnline) {
@@ -348,11 +325,115 @@ export class AgentRegistry {
         message: `Agent ${agent.logicalAgentId} is back online`,
       });
     }
-    return { agent: { ...agent, status: 'online', lastHeartbeatAt: now, agentVersion: input.agentVersion ?? agent.agentVersion }, serverTime: now };
+    return { agent: { ...agent, status: 'online', lastHeartbeatAt: now, agentVersion: input.agentVersion ?? agent.agentVersion }, serverTime: now, cameOnline };
+  }
+
+  /**
+   * Changes the agent's toggles (seed 004) under the seed-001 mutual-exclusion rule, bumps
+   * config_version so the agent fetches them again, and records who changed what.
+   */
+  async updateSettings(agentId: string, change: AgentSettingsChange, changedBy: string): Promise<AgentConfig> {
+    return this.tx.run(async (manager) => {
+      const agent = await this.agents.findByIdForUpdate(agentId, manager);
+      if (!agent) throw DomainError.notFound('agent', agentId);
+      const next = applySettingsChange(agent, change);
+      const now = this.clock.now();
+      Object.assign(agent, next, { configVersion: agent.configVersion + 1, updatedAt: now });
+      await this.agents.save(agent, manager);
+      await this.events.record(
+        {
+          eventType: 'agent.config_changed',
+          component: COMPONENT,
+          clientId: agent.clientId,
+          agentId,
+          message: `Settings of agent ${agent.logicalAgentId} changed by ${changedBy}`,
+          metadata: { changed_by: changedBy, ...next },
+        },
+        manager,
+      );
+      return agentConfigOf(agent);
+    });
+  }
+
+  /** Marks agents silent since before `cutoff` offline and answers them (the health monitor notifies). */
+  async markSilentAgentsOffline(cutoff: Date): Promise<AgentEntity[]> {
+    const silent = await this.agents.findOnlineSilentSince(cutoff);
+    const now = this.clock.now();
+    const marked: AgentEntity[] = [];
+    for (const agent of silent) {
+      // Conditional on still being online and silent, so a heartbeat racing the monitor wins.
+      if (!(await this.agents.markOfflineIfSilent(agent.id, cutoff, now))) continue;
+      marked.push({ ...agent, status: 'offline', updatedAt: now });
+      await this.events.record({
+        eventType: 'agent.offline',
+        component: COMPONENT,
+        severity: 'warning',
+        clientId: agent.clientId,
+        agentId: agent.id,
+        message: `Agent ${agent.logicalAgentId} went offline: no heartbeat since ${agent.lastHeartbeatAt?.toISOString() ?? 'registration'}`,
+      });
+    }
+    return marked;
+  }
+
+  /**
+   * A replica's agent (seed 001: primary and replica both report) gets a token of the logical
+   * agent without moving it: the agent keeps its instance until the replica is promoted.
+   */
+  async replicaCredentials(clientId: string, logicalAgentId: string): Promise<{ agent: AgentEntity; agentToken: string; config: AgentConfig }> {
+    const agent = await this.agents.findByLogicalId(clientId, logicalAgentId);
+    if (!agent) throw DomainError.notFound('agent', logicalAgentId);
+    return { agent, agentToken: this.tokens.issueAgentToken(agent), config: agentConfigOf(agent) };
+  }
+
+  /** The agent's active instance record (its launch time is the instance age for risk scoring). */
+  currentInstance(agent: AgentEntity): Promise<InstanceEntity | null> {
+    if (!agent.instanceId) return Promise.resolve(null);
+    return this.instances.findByInstanceId(agent.clientId, agent.instanceId);
+  }
+
+  /** Holds the agent row until the transaction ends: serialises replica changes of one agent. */
+  async lockForUpdate(agentId: string, manager: EntityManager): Promise<AgentEntity> {
+    const agent = await this.agents.findByIdForUpdate(agentId, manager);
+    if (!agent) throw DomainError.notFound('agent', agentId);
+    return agent;
+  }
+
+  /**
+   * Holds the agent's client row, then the agent row, until the transaction ends. For work that
+   * ends up updating the client (a failover's switch refreshes total_savings): taking the client
+   * first keeps concurrent failovers of one client from deadlocking on it (on MySQL, inserting
+   * rows that reference the client share-locks it, and two sharers cannot both upgrade).
+   */
+  async lockWithClient(agentId: string, manager: EntityManager): Promise<AgentEntity> {
+    const known = await this.agents.findById(agentId, manager);
+    if (!known) throw DomainError.notFound('agent', agentId);
+    await this.clients.findByIdForUpdate(known.clientId, manager);
+    return this.lockForUpdate(agentId, manager);
+  }
+
+  /** Keeps agents.replica_count / current_replica_id in step with the replicas lib. */
+  async recordReplicaState(agentId: string, state: { replicaCount: number; currentReplicaId: string | null; lastFailoverAt?: Date }, manager?: EntityManager): Promise<void> {
+    await this.agents.updateFields(agentId, { ...state, updatedAt: this.clock.now() }, manager);
+  }
+
+  /** Agents in manual replica mode (the replica coordinator keeps one standby for each). */
+  agentsInManualReplicaMode(): Promise<AgentEntity[]> {
+    return this.agents.findManualReplicaMode();
   }
 
   async getConfig(agentId: string): Promise<AgentConfig> {
     return agentConfigOf(await this.getAgent(agentId));
+  }
+
+  /** Whether a bearer token is an agent token (so a guard knows which check applies). */
+  isAgentToken(token: string): boolean {
+    return this.tokens.looksLikeAgentToken(token);
+  }
+
+  /** The agent, or null (guards answer 404 either way). */
+  findAgent(agentId: string): Promise<AgentEntity | null> {
+    return this.agents.findById(agentId);
   }
 
   async getAgent(agentId: string): Promise<AgentEntity> {

@@ -1,6 +1,6 @@
-import { DataSource, EntityManager, FindOptionsWhere, Not } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThan, Not } from 'typeorm';
 import { Page, PageRequest } from '@spot/core';
-import { AgentEntity, AgentStatus, insertRow } from '@spot/persistence';
+import { AgentEntity, AgentStatus, insertRow, writeLock } from '@spot/persistence';
 
 export class AgentRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -15,6 +15,33 @@ export class AgentRepository {
 
   listOnlineEnabled(): Promise<AgentEntity[]> {
     return this.repo().find({ where: { status: 'online', enabled: true }, order: { id: 'ASC' } });
+  }
+
+  findByIdForUpdate(id: string, manager: EntityManager): Promise<AgentEntity | null> {
+    return this.repo(manager).findOne({ where: { id }, lock: writeLock(manager) });
+  }
+
+  /** Online agents whose last heartbeat (or registration, if none) is older than `cutoff`. */
+  async findOnlineSilentSince(cutoff: Date): Promise<AgentEntity[]> {
+    return this.repo().find({ where: [{ status: 'online', lastHeartbeatAt: LessThan(cutoff) }, { status: 'online', lastHeartbeatAt: IsNull(), updatedAt: LessThan(cutoff) }] });
+  }
+
+  async markOfflineIfSilent(id: string, cutoff: Date, now: Date): Promise<boolean> {
+    const result = await this.repo()
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'offline', updatedAt: now })
+      .where('id = :id AND status = :online AND (last_heartbeat_at IS NULL OR last_heartbeat_at < :cutoff)', { id, online: 'online', cutoff })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  findManualReplicaMode(): Promise<AgentEntity[]> {
+    return this.repo().find({ where: { manualReplicaEnabled: true, enabled: true }, order: { id: 'ASC' } });
+  }
+
+  async updateFields(id: string, fields: Partial<AgentEntity>, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).update({ id }, fields);
   }
 
   findByLogicalId(clientId: string, logicalAgentId: string, manager?: EntityManager): Promise<AgentEntity | null> {

@@ -122,6 +122,12 @@ export class TokenService {
     return jwt.sign(claims, this.agentKey, { algorithm: 'HS256', issuer: TOKEN_ISSUER, audience: AGENT_AUDIENCE, noTimestamp: true });
   }
 
+  /** Whether the token claims to be an agent token (unverified: only to pick how to verify it). */
+  looksLikeAgentToken(token: string): boolean {
+    const decoded = jwt.decode(token);
+    return typeof decoded === 'object' && decoded !== null && (decoded as { typ?: unknown }).typ === 'agent';
+  }
+
   verifyAgentToken(token: string): AgentTokenClaims {
     let payload: unknown;
     try {

@@ -20,6 +20,7 @@ import { SpotInterruptionEventEntity } from './spot-interruption-event.entity';
 import { SpotPoolEntity } from './spot-pool.entity';
 import { SwitchEntity } from './switch.entity';
 import { SystemEventEntity } from './system-event.entity';
+import { SchedulerJobRunEntity } from './scheduler-job-run.entity';
 import { UserEntity } from './user.entity';
 
 export * from './agent-decision-history.entity';
@@ -44,6 +45,7 @@ export * from './spot-interruption-event.entity';
 export * from './spot-pool.entity';
 export * from './switch.entity';
 export * from './system-event.entity';
+export * from './scheduler-job-run.entity';
 export * from './user.entity';
 
 /** Every table of the schema; the migrations must build exactly these (see schema-drift test). */
@@ -71,4 +73,5 @@ export const ALL_ENTITIES = [
   AgentHealthMetricEntity,
   PoolRiskAnalysisEntity,
   ReplicaCostLogEntity,
+  SchedulerJobRunEntity,
 ];

@@ -9,6 +9,7 @@ export type InterruptionSignalType = 'rebalance-recommendation' | 'termination-n
 @Index('uq_interruptions_dedup', ['dedupKey'], { unique: true })
 @Index('idx_interruptions_client_detected', ['clientId', 'detectedAt'])
 @Index('idx_interruptions_pool_detected', ['poolId', 'detectedAt'])
+@Index('idx_interruptions_action_at', ['actionAt'])
 export class SpotInterruptionEventEntity {
   @UuidPrimaryColumn()
   id: string;
@@ -56,6 +57,13 @@ export class SpotInterruptionEventEntity {
   /** e.g. created-emergency-replica, promoted-existing-replica, emergency-launch, monitor */
   @VarcharColumn(50, { nullable: true })
   responseAction: string | null;
+
+  /**
+   * When the emergency action that launches capacity was admitted by the rate limiter; null while
+   * queued or when no launch was needed. Launches per pool and client per minute are counted on it.
+   */
+  @TimestampColumn({ nullable: true })
+  actionAt: Date | null;
 
   @UuidColumn({ nullable: true })
   replicaId: string | null;

@@ -1,0 +1,14 @@
+export { SpotAgent, REAL_TIMERS } from './spot-agent';
+export type { AgentTimers, SpotAgentPorts } from './spot-agent';
+export { AgentRuntime, AGENT_VERSION } from './agent-runtime';
+export type { Session } from './agent-runtime';
+export { readAgentSettings, AgentSettingsError, InstanceIdentitySource, EnvInstanceIdentitySource, ImdsInstanceIdentitySource, AGENT_CONFIG_VARIABLES } from './agent-settings';
+export type { AgentSettings, InstanceIdentity, IntervalOverrides } from './agent-settings';
+export { ControlPlaneClient, ControlPlaneError } from './control-plane.client';
+export { ImdsClient, ImdsError, DEFAULT_IMDS_ENDPOINT } from './imds-client';
+export { ReportQueue } from './report-queue';
+export type { QueuedReport } from './report-queue';
+export { ReportSender } from './report-sender';
+export { ManualTimers } from './manual-timers';
+export { demoAgentFactory } from './demo-agents';
+export type { DemoAgentPorts } from './demo-agents';

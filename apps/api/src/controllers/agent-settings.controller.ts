@@ -1,0 +1,41 @@
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AgentConfigDto, UpdateAgentSettingsRequestDto } from '@spot/contracts';
+import { AgentRegistry, Principal } from '@spot/identity';
+import { AgentOwnerGuard } from '../auth/guards';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { toAgentConfig } from '../presenters/presenters';
+import { ApiStandardErrors, SECURITY } from './api-docs';
+import { actorOf } from './replicas.controller';
+
+@ApiTags('client')
+@ApiBearerAuth(SECURITY.user)
+@ApiBearerAuth(SECURITY.client)
+@UseGuards(AgentOwnerGuard)
+@Controller('api/client/agents')
+export class AgentSettingsController {
+  constructor(private readonly registry: AgentRegistry) {}
+
+  /**
+   * The agent's toggles (seed 004). Auto-switch (with auto-terminate) and manual replica mode
+   * exclude each other: 409 with the seed-001 message when a request would leave both on.
+   */
+  @Post(':id/config')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AgentConfigDto })
+  @ApiStandardErrors('not_found', 'conflict')
+  async updateAgentConfig(@Param('id') id: string, @Body() body: UpdateAgentSettingsRequestDto, @CurrentPrincipal() principal: Principal): Promise<AgentConfigDto> {
+    const config = await this.registry.updateSettings(
+      id,
+      {
+        autoSwitch: body.auto_switch,
+        autoTerminate: body.auto_terminate,
+        terminateWaitSeconds: body.terminate_wait_seconds,
+        manualReplica: body.manual_replica,
+        autoReplica: body.auto_replica,
+      },
+      actorOf(principal),
+    );
+    return toAgentConfig(config);
+  }
+}

@@ -1,0 +1,103 @@
+import { EmergencyFallback } from '@spot/sentinel';
+import { ApiActor, bearer, describeEachDatabase, freshInstanceId, putSpotPrices, startTestApi, TestApi } from '@spot/testing';
+
+/**
+ * A mass interruption: 100 agents of 4 clients in one pool get termination notices at once
+ * (each reported twice, by primary and replica), then 10 rebalance requests arrive. Every agent
+ * gets exactly one emergency launch, no launch is duplicated, the per-pool and per-client
+ * limits hold in every minute, a client's terminations leave the queue before its rebalances,
+ * none is dropped.
+ */
+const PER_POOL = 20;
+const PER_CLIENT = 10;
+const POOL = 'm5.large.eu-west-1a';
+
+describeEachDatabase('mass interruption', (db) => {
+  let api: TestApi;
+  const terminated: Array<{ agentId: string; token: string; clientId: string }> = [];
+  const rebalanced: Array<{ agentId: string; token: string; clientId: string }> = [];
+
+  beforeAll(async () => {
+    api = await startTestApi(db(), {
+      env: { EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE: String(PER_POOL), EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE: String(PER_CLIENT) },
+    });
+    const actor = new ApiActor(api);
+    const admin = await actor.adminToken();
+    await putSpotPrices(api.dataSource, api.clock, [{ instanceType: 'm5.large', az: 'eu-west-1a', price: 0.04 }, { instanceType: 'm5.large', az: 'eu-west-1b', price: 0.045 }, { instanceType: 'm5.large', az: 'eu-west-1c', price: 0.05 }]);
+    for (let c = 0; c < 4; c++) {
+      const client = await actor.createClient(admin, { name: `Fleet ${c}`, max_agents: 100, max_instances: 200 });
+      for (let i = 0; i < 28; i++) {
+        const agent = await actor.register(client.clientToken, { logical_agent_id: `w-${i}`, instance_id: freshInstanceId(), az: 'eu-west-1a', instance_type: 'm5.large', mode: 'spot' });
+        (i < 25 ? terminated : rebalanced).push({ agentId: agent.agentId, token: agent.agentToken, clientId: client.id });
+      }
+    }
+    rebalanced.splice(10);
+  });
+
+  afterAll(async () => api?.close());
+
+  const events = async () =>
+    (await api.dataSource.query('SELECT agent_id, client_id, signal_type, response_action, action_at FROM spot_interruption_events')) as Array<{
+      agent_id: string;
+      client_id: string;
+      signal_type: string;
+      response_action: string;
+      action_at: string | Date | null;
+    }>;
+
+  it('launches for every agent exactly once, within the limits, terminations first, dropping nothing', async () => {
+    const notices = terminated.flatMap((a) => [
+      api.http().post(`/api/agents/${a.agentId}/termination`).set(bearer(a.token)).send({}),
+      api.http().post(`/api/agents/${a.agentId}/termination`).set(bearer(a.token)).send({ reported_by: 'replica' }),
+    ]);
+    const answers = await Promise.all(notices);
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    for (const a of rebalanced) await api.http().post(`/api/agents/${a.agentId}/create-emergency-replica`).set(bearer(a.token)).send({}).expect(200);
+
+    let rows = await events();
+    expect(rows).toHaveLength(110);
+    expect(rows.filter((r) => r.response_action === 'emergency-launch')).toHaveLength(PER_POOL);
+    expect(rows.filter((r) => r.response_action === 'queued')).toHaveLength(110 - PER_POOL);
+
+    // The emergency-queue job, once a minute of virtual time.
+    const fallback = api.app.get(EmergencyFallback);
+    for (let minute = 1; minute <= 10 && rows.some((r) => r.response_action === 'queued'); minute++) {
+      api.clock.advanceSeconds(61);
+      await fallback.drainQueue();
+      rows = await events();
+    }
+    expect(rows.filter((r) => r.response_action === 'queued')).toHaveLength(0);
+    expect(rows.filter((r) => r.signal_type === 'termination-notice').every((r) => r.response_action === 'emergency-launch')).toBe(true);
+    expect(rows.filter((r) => r.signal_type === 'rebalance-recommendation').every((r) => r.response_action === 'created-emergency-replica')).toBe(true);
+
+    // Limits: launches per minute of admission, per pool and per client.
+    const minuteOf = (r: { action_at: string | Date | null }) => new Date(r.action_at as string).toISOString().slice(0, 16);
+    const perPool = new Map<string, number>();
+    const perClient = new Map<string, number>();
+    for (const r of rows) {
+      perPool.set(minuteOf(r), (perPool.get(minuteOf(r)) ?? 0) + 1);
+      perClient.set(`${r.client_id}|${minuteOf(r)}`, (perClient.get(`${r.client_id}|${minuteOf(r)}`) ?? 0) + 1);
+    }
+    expect(Math.max(...perPool.values())).toBeLessThanOrEqual(PER_POOL);
+    expect(Math.max(...perClient.values())).toBeLessThanOrEqual(PER_CLIENT);
+
+    // Within each client's limit, its terminations were released before any of its rebalances.
+    const at = (r: { action_at: string | Date | null }) => new Date(r.action_at as string).getTime();
+    for (const clientId of new Set(rows.map((r) => r.client_id))) {
+      const mine = rows.filter((r) => r.client_id === clientId);
+      const lastTermination = Math.max(...mine.filter((r) => r.signal_type === 'termination-notice').map(at));
+      const firstRebalance = Math.min(...mine.filter((r) => r.signal_type === 'rebalance-recommendation').map(at));
+      if (Number.isFinite(firstRebalance)) expect(firstRebalance).toBeGreaterThanOrEqual(lastTermination);
+    }
+
+    // Exactly one replica and one launch command per agent: no duplicates.
+    const replicas = await api.dataSource.query('SELECT agent_id, replica_type, pool_id FROM replica_instances');
+    expect(replicas).toHaveLength(110);
+    expect(new Set(replicas.map((r: { agent_id: string }) => r.agent_id)).size).toBe(110);
+    expect(replicas.every((r: { pool_id: string | null }) => r.pool_id !== POOL)).toBe(true);
+    const commands = await api.dataSource.query("SELECT agent_id, command_type, priority FROM commands WHERE command_type IN ('emergency-launch', 'launch-replica')");
+    expect(commands).toHaveLength(110);
+    expect(new Set(commands.map((c: { agent_id: string }) => c.agent_id)).size).toBe(110);
+    expect(commands.every((c: { priority: number }) => Number(c.priority) === 100)).toBe(true);
+  });
+});

@@ -1,0 +1,112 @@
+import { INestApplication } from '@nestjs/common';
+import { loadConfig, StructuredLogger } from '@spot/core';
+import { AgentRegistry, ClientService } from '@spot/identity';
+import { ReplicaService } from '@spot/replicas';
+import { EmergencyFallback } from '@spot/sentinel';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../../api/src/bootstrap';
+import { Benchmark } from '../benchmark';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const round = (x: number) => Math.round(x * 100) / 100;
+const instanceIdOf = (n: number) => `i-${n.toString(16).padStart(17, '0')}`;
+
+interface Target {
+  agentId: string;
+  token: string;
+  instanceId: string;
+}
+
+/**
+ * The control plane's share of a failover (DESIGN §8): many agents with ready replicas get
+ * termination notices at once over HTTP; each latency runs from the notice sent to the answer,
+ * which comes after the promotion (switch, identity move, promote command for the replica's
+ * agent, event closed) is committed. `--agents=N` (default 200), `--concurrency=C` (default 50).
+ */
+export const failoverBenchmark: Benchmark = {
+  name: 'failover',
+  description: 'concurrent termination notices with ready replicas → promotion recorded (p50/p99 ms)',
+  async run({ databaseUrl, args, progress }) {
+    const agentCount = Number(args.agents ?? 200);
+    const concurrency = Number(args.concurrency ?? 50);
+    const config = loadConfig(
+      { NODE_ENV: 'production', DATABASE_URL: databaseUrl, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789', LOG_LEVEL: 'error', DB_POOL_SIZE: '20', EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE: '100000', EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE: '100000' },
+      { devSecretFile: null },
+    );
+    const logger = new StructuredLogger({ level: 'error', sink: (line) => process.stderr.write(`${line}\n`), defaultComponent: 'CORE-API' });
+    const app: INestApplication = await createApiApp(config, logger);
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    const base = `http://127.0.0.1:${address.port}`;
+    try {
+      progress(`setting up ${agentCount} agents with ready replicas`);
+      const targets = await setUp(app, agentCount);
+      progress(`sending ${agentCount} termination notices, ${concurrency} at a time`);
+      const latencies: number[] = [];
+      let errors = 0;
+      let next = 0;
+      const started = performance.now();
+      const worker = async () => {
+        while (next < targets.length) {
+          const target = targets[next++];
+          const sent = performance.now();
+          try {
+            const res = await fetch(`${base}/api/agents/${target.agentId}/termination-imminent`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${target.token}` },
+              body: JSON.stringify({ instance_id: target.instanceId }),
+            });
+            const body = (await res.json()) as { response_action?: string; failover_completed?: boolean };
+            if (res.status !== 200 || body.response_action !== 'promoted-existing-replica' || !body.failover_completed) {
+              if (errors++ < 3) progress(`unexpected answer ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+            } else latencies.push(performance.now() - sent);
+          } catch {
+            errors += 1;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, agentCount) }, worker));
+      const elapsed = performance.now() - started;
+      const [{ n }] = await app.get(DataSource).query("SELECT COUNT(*) AS n FROM commands WHERE command_type = 'promote-replica' AND status = 'pending'");
+      if (Number(n) !== latencies.length) errors += Math.abs(Number(n) - latencies.length);
+      latencies.sort((a, b) => a - b);
+      return {
+        failovers: latencies.length,
+        p50_ms: round(percentile(latencies, 50) ?? 0),
+        p99_ms: round(percentile(latencies, 99) ?? 0),
+        max_ms: round(latencies[latencies.length - 1] ?? 0),
+        throughput_per_s: round((latencies.length / elapsed) * 1000),
+        concurrency,
+        errors,
+      };
+    } finally {
+      await app.close();
+    }
+  },
+};
+
+/** Clients, agents on spot instances, and one ready replica each, through the libs. */
+async function setUp(app: INestApplication, agentCount: number): Promise<Target[]> {
+  const clients = app.get(ClientService);
+  const registry = app.get(AgentRegistry);
+  const fallback = app.get(EmergencyFallback);
+  const replicas = app.get(ReplicaService);
+  const perClient = 50;
+  const targets: Target[] = [];
+  let clientId = '';
+  for (let i = 0; i < agentCount; i++) {
+    if (i % perClient === 0) {
+      const { client } = await clients.createClient({ name: `Bench ${i / perClient}`, email: `bench-${i / perClient}@bench.test`, maxAgents: perClient, maxInstances: perClient * 4 }, 'bench');
+      clientId = client.id;
+    }
+    const instanceId = instanceIdOf(i * 2 + 1);
+    const az = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'][i % 3];
+    const registered = await registry.register(clientId, { logicalAgentId: `bench-${i}`, instanceId, instanceType: 'm5.large', region: 'eu-west-1', az, mode: 'spot' });
+    const rebalance = await fallback.handle(registered.agent.id, { route: 'create-emergency-replica', signalType: 'rebalance-recommendation', forceReplica: true });
+    const replicaId = rebalance.event.replicaId as string;
+    await replicas.attachReplicaAgent(registered.agent.id, replicaId, instanceIdOf(i * 2 + 2));
+    await replicas.updateSync(registered.agent.id, replicaId, { progress: 100 });
+    targets.push({ agentId: registered.agent.id, token: registered.agentToken, instanceId });
+  }
+  return targets;
+}
