@@ -4,7 +4,7 @@ import { CatalogModule } from '@spot/catalog';
 import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { DataValveModule } from '@spot/data-valve';
 import { DecisionsModule } from '@spot/decisions';
-import { ActiveModelEngine, LearningModule } from '@spot/learning';
+import { LearningModule } from '@spot/learning';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { AccountService, IdentityModule } from '@spot/identity';
 import { NotificationsModule } from '@spot/notifications';
@@ -64,8 +64,8 @@ export class ApiModule {
         DataValveModule,
         NotificationsModule,
         SentinelModule,
-        DecisionsModule.withEngine({ imports: [LearningModule], useExisting: ActiveModelEngine }),
         LearningModule,
+        DecisionsModule,
         PassportModule,
       ],
       controllers: [

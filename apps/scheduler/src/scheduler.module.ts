@@ -4,7 +4,7 @@ import { CoreModule, SpotConfig, StructuredLogger } from '@spot/core';
 import { CatalogModule } from '@spot/catalog';
 import { DataValveModule } from '@spot/data-valve';
 import { DecisionsModule } from '@spot/decisions';
-import { ActiveModelEngine, LearningModule } from '@spot/learning';
+import { LearningModule } from '@spot/learning';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { IdentityModule } from '@spot/identity';
 import { NotificationsModule } from '@spot/notifications';
@@ -49,7 +49,8 @@ export class SchedulerModule {
         DataValveModule,
         NotificationsModule,
         SentinelModule,
-        DecisionsModule.withEngine({ imports: [LearningModule], useExisting: ActiveModelEngine }),
+        LearningModule,
+        DecisionsModule,
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],
       providers: [JobRunner, ...SCHEDULED_JOBS],

@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { DataValveModule, MarketPrices } from '@spot/data-valve';
+import { ACTIVE_DECISION_ENGINE } from '@spot/decisions';
 import { InterruptionHistory } from '@spot/global-risk';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { LearnedEngine } from './engine/learned-engine';
@@ -12,10 +13,11 @@ import { PoolEvidenceSource } from './risk/pool-evidence';
 
 /**
  * Learning: the learned risk engine (evidence from this deployment's interruptions), uploaded
- * ONNX models and their registry, and the active engine that serves whichever is live. Plug it
- * into decisions with `DecisionsModule.withEngine({ imports: [LearningModule], useExisting: ActiveModelEngine })`.
- * Needs the global GlobalRiskModule (InterruptionHistory) in the application.
+ * ONNX models and their registry, and the active engine that serves whichever is live. Global:
+ * it provides ACTIVE_DECISION_ENGINE, which the one DecisionsModule instance picks up wherever
+ * it is imported (the API, the scheduler, replicas). Needs the global GlobalRiskModule.
  */
+@Global()
 @Module({
   imports: [DataValveModule],
   providers: [
@@ -32,7 +34,8 @@ import { PoolEvidenceSource } from './risk/pool-evidence';
       useFactory: (ds: DataSource, tx: TransactionRunner, active: ActiveModelEngine, events: SystemEventLog, clock: Clock, ids: IdGenerator, config: SpotConfig) =>
         new ModelRegistry(ds, tx, active, events, clock, ids, config.models),
     },
+    { provide: ACTIVE_DECISION_ENGINE, useExisting: ActiveModelEngine },
   ],
-  exports: [PoolEvidenceSource, LearnedEngine, ActiveModelEngine, ModelRegistry],
+  exports: [PoolEvidenceSource, LearnedEngine, ActiveModelEngine, ModelRegistry, ACTIVE_DECISION_ENGINE],
 })
 export class LearningModule {}
