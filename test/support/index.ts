@@ -3,3 +3,4 @@ export * from './api-app';
 export * from './fixtures';
 export * from './lib-context';
 export * from './prices';
+export * from './onnx-models';

@@ -4,6 +4,7 @@ import { CatalogModule } from '@spot/catalog';
 import { CoreModule, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { DataValveModule } from '@spot/data-valve';
 import { DecisionsModule } from '@spot/decisions';
+import { LearningModule } from '@spot/learning';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { AccountService, IdentityModule } from '@spot/identity';
 import { NotificationsModule } from '@spot/notifications';
@@ -11,6 +12,7 @@ import { PersistenceModule } from '@spot/persistence';
 import { SentinelModule } from '@spot/sentinel';
 import { UserJwtStrategy } from './auth/user-jwt.strategy';
 import { AdminClientsController } from './controllers/admin-clients.controller';
+import { AdminModelsController } from './controllers/admin-models.controller';
 import { AdminPricingController } from './controllers/admin-pricing.controller';
 import { AdminSystemController } from './controllers/admin-system.controller';
 import { AgentCommandsController } from './controllers/agent-commands.controller';
@@ -62,6 +64,7 @@ export class ApiModule {
         DataValveModule,
         NotificationsModule,
         SentinelModule,
+        LearningModule,
         DecisionsModule,
         PassportModule,
       ],
@@ -84,6 +87,7 @@ export class ApiModule {
         NotificationsController,
         ClientDecisionsController,
         ClientInstancesController,
+        AdminModelsController,
       ],
       providers: [UserJwtStrategy, RateLimitGuard, { provide: SuperAdminBootstrap, inject: [AccountService, StructuredLogger, SPOT_CONFIG], useFactory: (a: AccountService, l: StructuredLogger, c: SpotConfig) => new SuperAdminBootstrap(a, l, c) }],
     };

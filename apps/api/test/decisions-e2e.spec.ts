@@ -54,7 +54,7 @@ describeEachDatabase('decisions end to end', (db) => {
 
     const decisions = await http().get(`/api/client/${client.clientId}/agents/decisions`).set(bearer(client.userToken)).expect(200);
     const mine = decisions.body.items.find((i: { agent_id: string }) => i.agent_id === agent.agentId);
-    expect(mine.decision).toMatchObject({ engine_name: 'rule-based', command_id: command.id, fallback_used: false, recommendation: { target: 'pool', pool_id: 'm5a.large.eu-west-1b' } });
+    expect(mine.decision).toMatchObject({ engine_name: 'learned', command_id: command.id, fallback_used: false, recommendation: { target: 'pool', pool_id: 'm5a.large.eu-west-1b' } });
     expect(mine.decision.recommendation.reasons.join(' ')).toMatch(/similar type m5a\.large/);
 
     const started = api.clock.now();

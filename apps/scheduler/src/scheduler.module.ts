@@ -4,6 +4,7 @@ import { CoreModule, SpotConfig, StructuredLogger } from '@spot/core';
 import { CatalogModule } from '@spot/catalog';
 import { DataValveModule } from '@spot/data-valve';
 import { DecisionsModule } from '@spot/decisions';
+import { LearningModule } from '@spot/learning';
 import { GlobalRiskModule } from '@spot/global-risk';
 import { IdentityModule } from '@spot/identity';
 import { NotificationsModule } from '@spot/notifications';
@@ -48,6 +49,7 @@ export class SchedulerModule {
         DataValveModule,
         NotificationsModule,
         SentinelModule,
+        LearningModule,
         DecisionsModule,
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],

@@ -1,1 +1,10 @@
-export {};
+export { runBacktest, BACKTEST_STEP_MS, STRATEGY_NAMES, ENGINE_NAMES } from './backtest';
+export type { BacktestOptions, BacktestReport, StrategyResult, StrategyName, EngineName } from './backtest';
+export { workloadsOf } from './workloads';
+export type { BacktestWorkload, CandidatePool } from './workloads';
+export { Fleet, WorkloadRun, COST_MODEL, FLAG_MS, ON_DEMAND, inPool } from './fleet';
+export type { Placement } from './fleet';
+export { EngineStrategy, FleetEvidence, OnDemandStrategy, StaticSpotStrategy, GreedyCheapestStrategy, RiskFirstStrategy } from './strategies';
+export type { Strategy } from './strategies';
+export { oracleRun } from './oracle';
+export type { OracleRun } from './oracle';

@@ -75,8 +75,13 @@ export class InstanceCatalog {
   }
 
   static fromDirectory(dir: string = defaultDataDirectory()): InstanceCatalog {
-    const advisor = JSON.parse(readFileSync(join(dir, 'spot-advisor-data.json'), 'utf8')) as AdvisorFile;
-    const rows = readFileSync(join(dir, 'ondemand-eu-west-1-linux.csv'), 'utf8')
+    return InstanceCatalog.fromFiles(join(dir, 'spot-advisor-data.json'), join(dir, 'ondemand-eu-west-1-linux.csv'));
+  }
+
+  /** A Spot Advisor JSON (spot-advisor-data.json) and an on-demand CSV (instance_type,region,price_per_hour). */
+  static fromFiles(advisorPath: string, onDemandPath: string): InstanceCatalog {
+    const advisor = JSON.parse(readFileSync(advisorPath, 'utf8')) as AdvisorFile;
+    const rows = readFileSync(onDemandPath, 'utf8')
       .trim()
       .split('\n')
       .slice(1)

@@ -88,3 +88,4 @@ export {
 export { UpdateAgentSettingsRequestDto } from './sentinel/agent-settings.dto';
 export { ListNotificationsQueryDto, NotificationDto, NotificationPageDto, MarkedReadDto } from './sentinel/notifications.dto';
 export { SystemHealthDto, JobRunDto, AgentStatusCountsDto, GrowthQueryDto, GrowthDayDto, GrowthDto } from './sentinel/system-health.dto';
+export { MODEL_SESSION_STATUSES, ModelUploadRequestDto, ModelValidationDto, ModelSessionDto, ModelSessionPageDto, ActivateModelRequestDto, ModelRollbackDto } from './models/ml-models.dto';

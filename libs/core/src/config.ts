@@ -17,6 +17,8 @@ export interface SpotConfig {
   /** Sentinel's bound on replacement launches during a mass interruption (the rest wait in a queue). */
   emergencyLimits: { perPoolPerMinute: number; perClientPerMinute: number };
   logging: { level: LogLevel; format: 'text' | 'json' };
+  /** Uploaded ML models (seed 004 Scenario 6). */
+  models: { storageDir: string; validationTimeoutMs: number };
 }
 
 export type DatabaseConfig =
@@ -56,6 +58,8 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', default: '10', description: 'Emergency replica/instance launches per client per minute; more wait in a queue' },
   { name: 'LOG_LEVEL', default: 'info', description: 'error | warn | info | debug' },
   { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
+  { name: 'MODEL_STORAGE_DIR', default: './data/models', description: 'Where uploaded ONNX models are kept (shared by the API and scheduler processes)' },
+  { name: 'MODEL_VALIDATION_TIMEOUT_MS', default: '10000', description: 'Time an uploaded model gets to load and answer the contract test vector before it is refused' },
   { name: 'DEMO_FLEET', default: '1', description: 'npm start: 1 runs the demo client and its simulated fleet next to the API, 0 turns it off' },
   { name: 'DEMO_REPLAY_SPEED', default: '60', description: 'Demo fleet: trace time per real time (60 = an hour of real spot prices a minute)' },
   { name: 'DEMO_SEED', default: '7', description: 'Demo fleet: seed of the simulated market and ids (same seed, same run)' },
@@ -141,6 +145,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logging: {
       level: read.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
       format: read.oneOf('LOG_FORMAT', ['text', 'json'] as const, 'text'),
+    },
+    models: {
+      storageDir: resolve(read.string('MODEL_STORAGE_DIR') ?? './data/models'),
+      validationTimeoutMs: read.int('MODEL_VALIDATION_TIMEOUT_MS', 10_000, 100, 600_000),
     },
   };
   if (read.problems.length) throw new ConfigError(read.problems);

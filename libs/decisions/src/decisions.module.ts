@@ -8,7 +8,7 @@ import { GlobalRiskTracker } from '@spot/global-risk';
 import { AgentRegistry, ClientService, IdentityModule } from '@spot/identity';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { DecisionService } from './decision-service';
-import { DecisionEngine } from './engine/contract';
+import { ACTIVE_DECISION_ENGINE, DecisionEngine } from './engine/contract';
 import { ContractEnforcer } from './engine/contract-enforcer';
 import { RuleBasedEngine } from './engine/rule-based-engine';
 import { DecisionInputs } from './inputs/decision-inputs';
@@ -30,14 +30,19 @@ const factory = <T>(type: new (...args: never[]) => T, inject: unknown[]) => ({
  * savings. Owns agent_decision_history, switches and savings_snapshots. Needs the global
  * CatalogModule and GlobalRiskModule in the application.
  *
- * The active engine is the `DecisionEngine` provider (the rule-based engine until another is
- * plugged in); whatever it is, the contract enforcer falls back to the rule-based engine.
+ * The active engine is the `DecisionEngine` provider: whatever a global module provides as
+ * ACTIVE_DECISION_ENGINE (learning's ActiveModelEngine in the apps), else the rule-based engine;
+ * whatever it is, the contract enforcer falls back to the rule-based engine.
  */
 @Module({
   imports: [IdentityModule, DataValveModule, CommandTrackerModule],
   providers: [
     { provide: RuleBasedEngine, useFactory: () => new RuleBasedEngine() },
-    { provide: DecisionEngine, inject: [RuleBasedEngine], useFactory: (rules: RuleBasedEngine) => rules },
+    {
+      provide: DecisionEngine,
+      inject: [RuleBasedEngine, { token: ACTIVE_DECISION_ENGINE, optional: true }],
+      useFactory: (rules: RuleBasedEngine, active?: DecisionEngine) => active ?? rules,
+    },
     { provide: ContractEnforcer, inject: [RuleBasedEngine], useFactory: (rules: RuleBasedEngine) => new ContractEnforcer(rules) },
     { provide: PoolInterruptionHistory, inject: [GlobalRiskTracker], useFactory: (tracker: GlobalRiskTracker) => new GlobalRiskInterruptionHistory(tracker) },
     factory(DecisionInputs, [DataSource, InstanceCatalog, CandidatePools, MarketPrices, GlobalRiskTracker, PoolInterruptionHistory, AgentRegistry, Clock, CacheFactory]),

@@ -3,7 +3,7 @@ export type { SwitchInput, SwitchTimings, SwitchRecord, RecordedSwitch } from '.
 export { SavingsLedger, priceSegmentOf, utcDay } from './savings/savings-ledger';
 export type { SavingsOverview } from './savings/savings-ledger';
 export { DecisionsModule } from './decisions.module';
-export { CONTRACT_VERSION, ACTION_BANDS, actionFor, DecisionEngine, inputProblems, outputProblems } from './engine/contract';
+export { CONTRACT_VERSION, ACTION_BANDS, ACTIVE_DECISION_ENGINE, actionFor, DecisionEngine, inputProblems, outputProblems } from './engine/contract';
 export type { DecisionInput, DecisionOutput, Recommendation, RecommendationTarget, RecommendedAction, CandidateFeatures, WorkloadFeatures } from './engine/contract';
 export { RuleBasedEngine, DEFAULT_RULE_POLICY, ADVISOR_BUCKET_RISK, poolRisk } from './engine/rule-based-engine';
 export type { RulePolicy, PoolRisk } from './engine/rule-based-engine';

@@ -1,1 +1,15 @@
-export {};
+export { estimatePoolRisk, DEFAULT_RISK_MODEL, NO_EVIDENCE } from './risk/pool-risk-posterior';
+export type { PoolEvidence, PoolRiskEstimate, RiskModelPolicy } from './risk/pool-risk-posterior';
+export { PoolEvidenceSource, InMemoryPoolEvidence } from './risk/pool-evidence';
+export { DatabasePoolEvidence, EVIDENCE_WINDOW_MS } from './risk/database-pool-evidence';
+export { LearnedEngine, RiskRankingEngine, DEFAULT_LEARNED_POLICY, featurePoolOf } from './engine/learned-engine';
+export type { LearnedPolicy, RiskView, RiskAssessor } from './engine/learned-engine';
+export { MODEL_INPUT_NAME, FEATURE_COLUMNS, featureMatrix, modelOutputProblems, contractTestVector } from './models/onnx-contract';
+export type { FeatureMatrix } from './models/onnx-contract';
+export { runModelIsolated } from './models/isolated-validator';
+export type { IsolatedRun } from './models/isolated-validator';
+export { OnnxModelEngine, predictPools } from './models/onnx-engine';
+export { ActiveModelEngine, LIVE_MODEL_CHECK_MS, engineNameOf } from './models/active-model-engine';
+export { ModelRegistry, MODEL_SESSIONS_KEPT, MAX_MODEL_BYTES } from './models/model-registry';
+export type { UploadedFile, ModelRegistryOptions, ModelValidation } from './models/model-registry';
+export { LearningModule } from './learning.module';

@@ -73,6 +73,8 @@ interface PoolTrace {
   pool: MarketPool;
   times: number[];
   prices: number[];
+  /** cumulative[i]: USD of running from the first change to times[i]. */
+  cumulative: number[];
   baseHazard: number;
   stream: number;
   /** Elevated flag per hour from `firstHour` on (computed on first use); later hours never are. */
@@ -127,11 +129,15 @@ export class MarketModel {
           pool: { poolId, instanceType, az, advisorBucket, monthlyInterruptionRate, firstPriceAt: new Date(rows[0][0]) },
           times: rows.map((r) => r[0]),
           prices: rows.map((r) => r[1]),
+          cumulative: rows.map(() => 0),
           baseHazard: -Math.log(1 - monthlyInterruptionRate) / HOURS_PER_MONTH,
           stream: hashString(`${options.seed}|${poolId}`),
           elevated: null,
         };
       });
+    for (const p of pools) {
+      for (let i = 1; i < p.times.length; i++) p.cumulative[i] = p.cumulative[i - 1] + (p.prices[i - 1] * (p.times[i] - p.times[i - 1])) / HOUR_MS;
+    }
     return new MarketModel(pools, options.seed);
   }
 
@@ -177,9 +183,8 @@ export class MarketModel {
 
   /** What running in the pool over [from, to) costs, billed per second at the price in force (USD). */
   costBetween(poolId: string, from: Instant, to: Instant): number {
-    let cost = 0;
-    for (const s of this.segments(poolId, from, to)) cost += (s.price * (s.to.getTime() - s.from.getTime())) / HOUR_MS;
-    return cost;
+    const p = this.trace(poolId);
+    return Math.max(0, costUntil(p, ms(to)) - costUntil(p, ms(from)));
   }
 
   /** Median of the pool's hourly prices over the 7 days before the hour of `t`; null with less than a day of data. */
@@ -271,6 +276,12 @@ export class MarketModel {
     if (!p) throw new Error(`unknown pool ${poolId}: the trace never prices it`);
     return p;
   }
+}
+
+/** USD of running in the pool from its first price until t. */
+function costUntil(p: PoolTrace, t: number): number {
+  const i = lastAtOrBefore(p.times, t);
+  return i < 0 ? 0 : p.cumulative[i] + (p.prices[i] * (t - p.times[i])) / HOUR_MS;
 }
 
 /** Index of the last element ≤ t in ascending `times`, −1 when none. */

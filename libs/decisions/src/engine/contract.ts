@@ -91,6 +91,9 @@ export interface DecisionOutput {
   recommendation: Recommendation;
 }
 
+/** Token a global module provides to replace the rule-based engine as the active one. */
+export const ACTIVE_DECISION_ENGINE = Symbol('ACTIVE_DECISION_ENGINE');
+
 /** An engine behind the contract. Engines are pure: everything they know is in the input. */
 export abstract class DecisionEngine {
   abstract readonly name: string;

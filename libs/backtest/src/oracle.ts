@@ -1,0 +1,104 @@
+import { MarketModel } from '@spot/market-model';
+import { COST_MODEL } from './fleet';
+import { BacktestWorkload } from './workloads';
+
+const HOUR_MS = 3_600_000;
+
+export interface OracleRun {
+  costUsd: number;
+  switches: number;
+  interruptions: number;
+  downtimeS: number;
+}
+
+/**
+ * The hindsight lower bound of one workload: the cheapest schedule over on-demand and every
+ * candidate pool, knowing all future prices and interruptions, under the same cost model.
+ * Dynamic programming over decision points: every 5-minute tick plus every rebalance, notice
+ * and interruption time of the candidates (the only moments any strategy can move), so no
+ * strategy can beat it. A planned move costs 90 s of the old instance; being interrupted moves
+ * the workload for free (its bill simply continues elsewhere).
+ */
+export function oracleRun(market: MarketModel, workload: BacktestWorkload, from: number, to: number, stepMs: number): OracleRun {
+  const states = [null, ...workload.candidates.map((c) => c.poolId)];
+  const S = states.length;
+  const interruptAt = new Map<number, Set<number>>(); // time → states interrupted then
+  const points = new Set<number>();
+  for (let t = from; t < to; t += stepMs) points.add(t);
+  states.forEach((poolId, s) => {
+    if (!poolId) return;
+    for (const e of market.poolEventsBetween(poolId, from, to)) {
+      for (const t of [e.rebalanceAt?.getTime(), e.noticeAt.getTime(), e.interruptAt.getTime()]) if (t !== undefined && t >= from && t < to) points.add(t);
+      const at = e.interruptAt.getTime();
+      if (at < to) (interruptAt.get(at) ?? interruptAt.set(at, new Set()).get(at))?.add(s);
+    }
+  });
+  const grid = [...points].sort((a, b) => a - b);
+  const available = (s: number, t: number) => s === 0 || market.priceAt(states[s] as string, t) !== null;
+  const bill = (s: number, a: number, b: number) => (s === 0 ? (workload.onDemandPrice * (b - a)) / HOUR_MS : market.costBetween(states[s] as string, a, b));
+
+  let cost = new Float64Array(S).fill(Infinity);
+  cost[0] = 0;
+  const choice: Int16Array[] = [];
+  for (let i = 0; i < grid.length; i++) {
+    const t = grid[i];
+    const end = i + 1 < grid.length ? grid[i + 1] : to;
+    // Leaving state s at t costs the 90 s overlap, unless s is interrupted at t.
+    const freed = interruptAt.get(t);
+    let best = -1;
+    let bestValue = Infinity;
+    let second = -1;
+    let secondValue = Infinity;
+    for (let s = 0; s < S; s++) {
+      if (cost[s] === Infinity) continue;
+      const leave = cost[s] + (freed?.has(s) ? 0 : bill(s, t, Math.min(to, t + COST_MODEL.plannedSwitchOverlapS * 1000)));
+      if (leave < bestValue) {
+        second = best;
+        secondValue = bestValue;
+        best = s;
+        bestValue = leave;
+      } else if (leave < secondValue) {
+        second = s;
+        secondValue = leave;
+      }
+    }
+    const next = new Float64Array(S).fill(Infinity);
+    const came = new Int16Array(S);
+    for (let s = 0; s < S; s++) {
+      if (!available(s, t)) continue;
+      let value = cost[s];
+      let from = s;
+      const other = best === s ? second : best;
+      const otherValue = best === s ? secondValue : bestValue;
+      if (other >= 0 && otherValue < value) {
+        value = otherValue;
+        from = other;
+      }
+      if (value === Infinity) continue;
+      next[s] = value + bill(s, t, end);
+      came[s] = from;
+    }
+    choice.push(came);
+    cost = next;
+  }
+
+  // Walk the cheapest path back to count its moves and the interruptions it sits through.
+  let s = 0;
+  for (let k = 1; k < S; k++) if (cost[k] < cost[s]) s = k;
+  const total = cost[s];
+  let switches = 0;
+  let interruptions = 0;
+  for (let i = grid.length - 1; i >= 0; i--) {
+    const prev = choice[i][s];
+    const interrupted = interruptAt.get(grid[i])?.has(prev) ?? false;
+    if (interrupted) interruptions++;
+    if (prev !== s && !interrupted) switches++;
+    s = prev;
+  }
+  return {
+    costUsd: total,
+    switches,
+    interruptions,
+    downtimeS: switches * COST_MODEL.plannedSwitchDowntimeS + interruptions * COST_MODEL.interruptionDowntimeS,
+  };
+}
