@@ -1,10 +1,14 @@
+/**
+ * @jest-environment ./test/support/native-typed-arrays-environment.js
+ */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { ManualClock } from '@spot/core';
-import { ApiActor, bearer, createTestDatabase, freshInstanceId, startTestApi, TEST_ADMIN, TestApi, TestDatabase } from '@spot/testing';
+import { ApiActor, bearer, createTestDatabase, freshInstanceId, garbageModel, goodModel, startTestApi, TEST_ADMIN, TestApi, TestDatabase } from '@spot/testing';
 
 /**
  * The portal in a real browser (Debian's Chromium through playwright-core) against the API on
@@ -76,6 +80,7 @@ async function startPortal(port: number, apiUrl: string): Promise<ChildProcess> 
 
 describe('portal in a browser [sqlite]', () => {
   let database: TestDatabase;
+  let modelStorage: string;
   let api: TestApi;
   let portal: ChildProcess;
   let browser: Browser;
@@ -97,7 +102,8 @@ describe('portal in a browser [sqlite]', () => {
     mkdirSync(artifacts, { recursive: true });
     buildPortalIfStale();
     database = await createTestDatabase('sqlite');
-    api = await startTestApi(database, { clock: new ManualClock(new Date()) });
+    modelStorage = mkdtempSync(join(tmpdir(), 'portal-models-'));
+    api = await startTestApi(database, { clock: new ManualClock(new Date()), env: { MODEL_STORAGE_DIR: modelStorage, MODEL_VALIDATION_TIMEOUT_MS: '4000' } });
     const apiPort = await freePort();
     await api.app.listen(apiPort, '127.0.0.1');
     const portalPort = await freePort();
@@ -147,6 +153,7 @@ describe('portal in a browser [sqlite]', () => {
     portal?.kill('SIGTERM');
     await api?.close();
     await database?.dispose();
+    if (modelStorage) rmSync(modelStorage, { recursive: true, force: true });
   });
 
   it('signs in and shows the dashboard: spend, savings, agents', async () => {
@@ -328,6 +335,31 @@ describe('portal in a browser [sqlite]', () => {
     await page.getByRole('link', { name: 'Data quality' }).click();
     await page.getByText('Share of interpolated prices per day').waitFor();
     await shot('admin-data-quality');
-    expect(shots.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('lets a super-admin upload models: a broken one is refused with the reasons, a good one is validated, activated and rolled back', async () => {
+    await page.getByRole('link', { name: 'ML models' }).click();
+    await page.getByRole('heading', { name: 'ML models' }).waitFor();
+    const file = page.getByLabel('ONNX model file');
+    const validation = page.getByTestId('model-validation');
+
+    await file.setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: garbageModel() });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await validation.getByText(/The model was refused/).waitFor();
+    await shot('admin-model-rejected');
+
+    await file.setInputFiles({ name: 'risk-v1.onnx', mimeType: 'application/octet-stream', buffer: goodModel(-3) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await validation.getByText(/Valid: risk-v1\.onnx is pending/).waitFor();
+    const row = page.locator('tr[data-model]', { hasText: 'risk-v1.onnx' });
+    await row.getByRole('button', { name: 'Activate' }).click();
+    await page.locator('tr[data-model][data-status="activated"]', { hasText: 'risk-v1.onnx' }).getByText('live').waitFor();
+    expect(await page.getByTestId('live-model').textContent()).not.toBe('built-in engine');
+    await shot('admin-model-live');
+
+    await page.getByRole('button', { name: 'Fall back' }).click();
+    await page.locator('tr[data-model][data-status="retired"]', { hasText: 'risk-v1.onnx' }).waitFor();
+    expect(await page.getByTestId('live-model').textContent()).toBe('built-in engine');
+    expect(shots.length).toBeGreaterThanOrEqual(12);
   });
 });

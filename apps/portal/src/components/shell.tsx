@@ -16,6 +16,7 @@ const ADMIN_LINKS = [
   { href: '/admin/clients', label: 'Clients' },
   { href: '/admin/health', label: 'System health' },
   { href: '/admin/data-quality', label: 'Data quality' },
+  { href: '/admin/models', label: 'ML models' },
 ];
 
 /** Signed-in frame: navigation, unread count, logout. Sends visitors without a session to /login. */
