@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, errorMessage, session } from '../api/client';
-import { SessionContext, type Me } from '../lib/session';
+import { SessionContext, useSession, type Me } from '../lib/session';
 import { LIVE_INTERVAL_MS } from '../lib/use-poll';
 
 const CLIENT_LINKS = [
@@ -112,7 +112,8 @@ export function Shell({ children }: { children: ReactNode }) {
 }
 
 /** Admin pages: only a super-admin sees their content. */
-export function AdminOnly({ me, children }: { me: Me; children: ReactNode }) {
+export function AdminOnly({ children }: { children: ReactNode }) {
+  const { me } = useSession();
   if (me.role !== 'super_admin') return <p role="alert" className="error">This page is for super-admins.</p>;
   return <>{children}</>;
 }

@@ -4,7 +4,6 @@ import { api, errorMessage, type Schemas } from '../../../../src/api/client';
 import { AdminOnly } from '../../../../src/components/shell';
 import { OneTimeSecret } from '../../../../src/components/secret';
 import { usd, when } from '../../../../src/lib/format';
-import { useSession } from '../../../../src/lib/session';
 import { unwrap } from '../../../../src/lib/unwrap';
 import { usePoll } from '../../../../src/lib/use-poll';
 
@@ -77,6 +76,9 @@ function Clients() {
 }
 
 export default function AdminClientsPage() {
-  const { me } = useSession();
-  return <AdminOnly me={me}><Clients /></AdminOnly>;
+  return (
+    <AdminOnly>
+      <Clients />
+    </AdminOnly>
+  );
 }

@@ -3,7 +3,6 @@ import { api } from '../../../../src/api/client';
 import { BarChart } from '../../../../src/components/charts';
 import { AdminOnly } from '../../../../src/components/shell';
 import { percent, shortDate } from '../../../../src/lib/format';
-import { useSession } from '../../../../src/lib/session';
 import { unwrap } from '../../../../src/lib/unwrap';
 import { usePoll } from '../../../../src/lib/use-poll';
 
@@ -38,6 +37,9 @@ function DataQuality() {
 }
 
 export default function AdminDataQualityPage() {
-  const { me } = useSession();
-  return <AdminOnly me={me}><DataQuality /></AdminOnly>;
+  return (
+    <AdminOnly>
+      <DataQuality />
+    </AdminOnly>
+  );
 }

@@ -2,7 +2,6 @@
 import { api } from '../../../../src/api/client';
 import { AdminOnly } from '../../../../src/components/shell';
 import { when } from '../../../../src/lib/format';
-import { useSession } from '../../../../src/lib/session';
 import { unwrap } from '../../../../src/lib/unwrap';
 import { usePoll } from '../../../../src/lib/use-poll';
 
@@ -51,6 +50,9 @@ function Health() {
 }
 
 export default function AdminHealthPage() {
-  const { me } = useSession();
-  return <AdminOnly me={me}><Health /></AdminOnly>;
+  return (
+    <AdminOnly>
+      <Health />
+    </AdminOnly>
+  );
 }

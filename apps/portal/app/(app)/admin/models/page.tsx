@@ -3,7 +3,6 @@ import { useState, type FormEvent } from 'react';
 import { api, errorMessage, type Schemas } from '../../../../src/api/client';
 import { AdminOnly } from '../../../../src/components/shell';
 import { when } from '../../../../src/lib/format';
-import { useSession } from '../../../../src/lib/session';
 import { unwrap } from '../../../../src/lib/unwrap';
 import { usePoll } from '../../../../src/lib/use-poll';
 
@@ -125,6 +124,9 @@ function Models() {
 }
 
 export default function AdminModelsPage() {
-  const { me } = useSession();
-  return <AdminOnly me={me}><Models /></AdminOnly>;
+  return (
+    <AdminOnly>
+      <Models />
+    </AdminOnly>
+  );
 }
