@@ -132,6 +132,9 @@ describe('portal in a browser [sqlite]', () => {
     expect(filled.body.points_filled).toBeGreaterThan(0);
     await http().post(`/api/agents/${agent.agentId}/decide`).set(bearer(agent.agentToken)).send({}).expect(200);
 
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`);
+    }
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(UI_TIMEOUT);
