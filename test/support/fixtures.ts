@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { newAgentRow } from '@spot/identity';
-import { AgentEntity, ClientEntity, InstanceEntity, insertRow } from '@spot/persistence';
+import { AgentEntity, ClientEntity, InstanceEntity, insertRow, SpotInterruptionEventEntity } from '@spot/persistence';
 
 let fixtureCounter = 0;
 const next = () => (fixtureCounter += 1).toString(16).padStart(12, '0');
@@ -65,4 +65,40 @@ export async function insertClientWithAgent(
   await insertRow(dataSource.manager, AgentEntity, agent);
   await insertRow(dataSource.manager, InstanceEntity, instance);
   return { client, agent, instance };
+}
+
+/**
+ * A recorded interruption signal (as the sentinel writes it) for tests that need history in
+ * spot_interruption_events: a termination notice detected at `at`, answered by monitoring.
+ */
+export function interruptionEventRow(
+  event: { id: string; clientId: string; agentId: string; instanceId: string; poolId: string; at: Date },
+  overrides: Partial<SpotInterruptionEventEntity> = {},
+): SpotInterruptionEventEntity {
+  return {
+    id: event.id,
+    clientId: event.clientId,
+    agentId: event.agentId,
+    instanceId: event.instanceId,
+    poolId: event.poolId,
+    signalType: 'termination-notice',
+    dedupKey: `dedup-${event.id}`,
+    instanceAction: 'terminate',
+    actionTime: new Date(event.at.getTime() + 120_000),
+    actionAt: null,
+    detectedAt: event.at,
+    reportedBy: 'primary',
+    riskScore: null,
+    responseAction: 'monitor',
+    replicaId: null,
+    commandId: null,
+    failoverCompleted: false,
+    failoverTimeMs: null,
+    success: null,
+    errorMessage: null,
+    metadata: null,
+    createdAt: event.at,
+    updatedAt: event.at,
+    ...overrides,
+  };
 }

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { InMemoryCacheFactory, ManualClock } from '@spot/core';
 import { GlobalRiskTracker, InterruptionHistory, RISK_FLAG_TTL_MS } from '@spot/global-risk';
 import { insertRow, SpotInterruptionEventEntity } from '@spot/persistence';
-import { describeEachDatabase, insertClientWithAgent, openMigratedDataSource } from '@spot/testing';
+import { describeEachDatabase, insertClientWithAgent, interruptionEventRow, openMigratedDataSource } from '@spot/testing';
 
 /**
  * The API process records interruptions and raises flags; the scheduler's decision loop is
@@ -27,31 +27,10 @@ describeEachDatabase('global risk flags across processes', (db) => {
     const api = process();
     const scheduler = process();
     // What the sentinel does in the API process: record the event, flag the pool.
-    const event: SpotInterruptionEventEntity = {
-      id: 'e0000000-0000-4000-8000-00000000f001',
-      clientId: agent.clientId,
-      agentId: agent.id,
-      instanceId: 'i-0000000000000f001',
-      poolId: POOL,
-      signalType: 'termination-notice',
-      dedupKey: 'shared-flags-1',
-      instanceAction: 'terminate',
-      actionTime: null,
-      detectedAt: clock.now(),
-      reportedBy: 'primary',
-      riskScore: null,
-      responseAction: 'emergency-launch',
-      actionAt: null,
-      replicaId: null,
-      commandId: null,
-      failoverCompleted: false,
-      failoverTimeMs: null,
-      success: null,
-      errorMessage: null,
-      metadata: null,
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
-    };
+    const event = interruptionEventRow(
+      { id: 'e0000000-0000-4000-8000-00000000f001', clientId: agent.clientId, agentId: agent.id, instanceId: 'i-0000000000000f001', poolId: POOL, at: clock.now() },
+      { actionTime: null, responseAction: 'emergency-launch' },
+    );
     await insertRow(dataSource.manager, SpotInterruptionEventEntity, event);
     await api.flagPool({ region: 'eu-west-1', az: 'eu-west-1a', instanceType: 'c5.xlarge', signal: 'termination-notice' });
 

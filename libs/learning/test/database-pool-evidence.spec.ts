@@ -3,7 +3,7 @@ import { DataValveModule, MarketPrices } from '@spot/data-valve';
 import { GlobalRiskModule, InterruptionHistory } from '@spot/global-risk';
 import { DatabasePoolEvidence, LearnedEngine } from '@spot/learning';
 import { InstanceEntity, insertRow, SpotInterruptionEventEntity } from '@spot/persistence';
-import { describeEachDatabase, insertClientWithAgent, LibContext, putSpotPrices, startLibContext } from '@spot/testing';
+import { describeEachDatabase, insertClientWithAgent, interruptionEventRow, LibContext, putSpotPrices, startLibContext } from '@spot/testing';
 import { candidate, workloadInput } from './fixtures';
 
 const POOL = 'm5.large.eu-west-1a';
@@ -23,31 +23,11 @@ describeEachDatabase('LearnedEngine on this deployment’s interruptions (virtua
   const interrupt = async (clientId: string, agentId: string, instanceId: string, signalType: SpotInterruptionEventEntity['signalType'] = 'termination-notice') => {
     const now = ctx.clock.now();
     n += 1;
-    await insertRow(ctx.dataSource.manager, SpotInterruptionEventEntity, {
-      id: `e0000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-      clientId,
-      agentId,
-      instanceId,
-      poolId: POOL,
-      signalType,
-      dedupKey: `dedup-${n}`,
-      instanceAction: 'terminate',
-      actionTime: new Date(now.getTime() + 120_000),
-      actionAt: null,
-      detectedAt: now,
-      reportedBy: 'primary',
-      riskScore: null,
-      responseAction: 'monitor',
-      replicaId: null,
-      commandId: null,
-      failoverCompleted: false,
-      failoverTimeMs: null,
-      success: null,
-      errorMessage: null,
-      metadata: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await insertRow(
+      ctx.dataSource.manager,
+      SpotInterruptionEventEntity,
+      interruptionEventRow({ id: `e0000000-0000-4000-8000-${String(n).padStart(12, '0')}`, clientId, agentId, instanceId, poolId: POOL, at: now }, { signalType }),
+    );
   };
 
   it('moves the risk estimate with observed interruptions and hours of exposure as time passes', async () => {

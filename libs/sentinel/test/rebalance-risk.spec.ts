@@ -5,7 +5,7 @@ import { MarketPrices } from '@spot/data-valve';
 import { insertRow, SpotInterruptionEventEntity } from '@spot/persistence';
 import { InterruptionHistory } from '@spot/global-risk';
 import { REBALANCE_RISK_THRESHOLD, RebalanceRiskScorer } from '@spot/sentinel';
-import { describeEachDatabase, insertClientWithAgent, openMigratedDataSource, putSpotPrices } from '@spot/testing';
+import { describeEachDatabase, insertClientWithAgent, interruptionEventRow, openMigratedDataSource, putSpotPrices } from '@spot/testing';
 
 describeEachDatabase('rebalance risk (0.4 history + 0.3 age + 0.3 volatility)', (db) => {
   let dataSource: DataSource;
@@ -39,31 +39,11 @@ describeEachDatabase('rebalance risk (0.4 history + 0.3 age + 0.3 volatility)', 
 
   it('counts other instances interrupted in the pool this week, not the instance itself', async () => {
     const { agent } = await insertClientWithAgent(dataSource, now);
-    const event = (instanceId: string, daysAgo: number): SpotInterruptionEventEntity => ({
-      id: `e0000000-0000-4000-8000-${instanceId.slice(-12)}`,
-      clientId: agent.clientId,
-      agentId: agent.id,
-      instanceId,
-      poolId: POOL,
-      signalType: 'termination-notice',
-      dedupKey: `k-${instanceId}`,
-      instanceAction: 'terminate',
-      actionTime: null,
-      detectedAt: new Date(now.getTime() - daysAgo * 86_400_000),
-      reportedBy: 'primary',
-      riskScore: null,
-      responseAction: 'emergency-launch',
-      actionAt: null,
-      replicaId: null,
-      commandId: null,
-      failoverCompleted: false,
-      failoverTimeMs: null,
-      success: null,
-      errorMessage: null,
-      metadata: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const event = (instanceId: string, daysAgo: number): SpotInterruptionEventEntity =>
+      interruptionEventRow(
+        { id: `e0000000-0000-4000-8000-${instanceId.slice(-12)}`, clientId: agent.clientId, agentId: agent.id, instanceId, poolId: POOL, at: new Date(now.getTime() - daysAgo * 86_400_000) },
+        { dedupKey: `k-${instanceId}`, actionTime: null, responseAction: 'emergency-launch', createdAt: now, updatedAt: now },
+      );
     await insertRow(dataSource.manager, SpotInterruptionEventEntity, [event('i-000000000000000a1', 1), event('i-000000000000000a2', 2), event('i-00000000000000abc', 0), event('i-000000000000000a3', 9)]);
     const risk = await scorer.assess({ ...base, launchedAt: now });
     expect(risk.history).toBeCloseTo(2 / 3 + 0.075, 4);

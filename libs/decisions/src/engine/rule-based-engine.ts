@@ -1,4 +1,5 @@
 import { sha256Hex } from '@spot/core';
+import { flaggedPoolsReason, movableCandidates } from './candidate-filter';
 import { actionFor, CandidateFeatures, DecisionEngine, DecisionInput, DecisionOutput, Recommendation } from './contract';
 
 /** Thresholds of the rule-based engine (seed 001 "How the AI/ML model works", seed 003 MOD-SPOT-01). */
@@ -103,22 +104,10 @@ export class RuleBasedEngine extends DecisionEngine {
     const sameType = input.candidates.find((c) => c.instance_type === w.instance_type && c.advisor_bucket !== null);
     const currentRisk = poolRisk(current ?? { advisor_bucket: sameType?.advisor_bucket ?? null, interruptions_7d: 0, volatility: null, flagged: false }).risk;
 
-    const flagged = input.candidates.filter((c) => c.flagged);
-    if (flagged.length > 0) {
-      const named = flagged.slice(0, 10).map((c) => c.pool_id).join(', ');
-      reasons.push(`${flagged.length} flagged pool${flagged.length === 1 ? '' : 's'} left out (interrupted recently): ${named}${flagged.length > 10 ? ', …' : ''}`);
-    }
+    const flaggedReason = flaggedPoolsReason(input.candidates);
+    if (flaggedReason) reasons.push(flaggedReason);
 
-    const usable = input.candidates.filter(
-      (c) =>
-        !c.flagged &&
-        c.pool_id !== w.pool_id &&
-        c.spot_price !== null &&
-        c.price_at !== null &&
-        now - Date.parse(c.price_at) <= p.maxPriceAgeMinutes * 60_000 &&
-        (w.vcpu === null || c.vcpu >= w.vcpu) &&
-        (w.memory_gib === null || c.memory_gib >= w.memory_gib),
-    );
+    const usable = movableCandidates(input, p.maxPriceAgeMinutes);
     const evaluated: Evaluated[] = baseline
       ? usable.map((candidate) => {
           const price = candidate.spot_price as number;

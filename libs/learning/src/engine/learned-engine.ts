@@ -1,5 +1,5 @@
 import { sha256Hex } from '@spot/core';
-import { actionFor, CandidateFeatures, DecisionEngine, DecisionInput, DecisionOutput, Recommendation } from '@spot/decisions';
+import { actionFor, CandidateFeatures, DecisionEngine, DecisionInput, DecisionOutput, flaggedPoolsReason, movableCandidates, Recommendation } from '@spot/decisions';
 import { PoolEvidenceSource } from '../risk/pool-evidence';
 import { DEFAULT_RISK_MODEL, estimatePoolRisk, NO_EVIDENCE, RiskModelPolicy } from '../risk/pool-risk-posterior';
 
@@ -102,21 +102,11 @@ export class RiskRankingEngine extends DecisionEngine {
     const currentRisk = current?.flagged ? 1 : currentEstimate.risk;
 
     const reasons: string[] = [];
-    const flagged = input.candidates.filter((c) => c.flagged);
-    if (flagged.length > 0) reasons.push(`${flagged.length} flagged pool${flagged.length === 1 ? '' : 's'} left out (interrupted recently): ${flagged.slice(0, 10).map((c) => c.pool_id).join(', ')}${flagged.length > 10 ? ', …' : ''}`);
+    const flaggedReason = flaggedPoolsReason(input.candidates);
+    if (flaggedReason) reasons.push(flaggedReason);
 
     const scored: Scored[] = baseline
-      ? input.candidates
-          .filter(
-            (c) =>
-              !c.flagged &&
-              c.pool_id !== w.pool_id &&
-              c.spot_price !== null &&
-              c.price_at !== null &&
-              now - Date.parse(c.price_at) <= p.maxPriceAgeMinutes * 60_000 &&
-              (w.vcpu === null || c.vcpu >= w.vcpu) &&
-              (w.memory_gib === null || c.memory_gib >= w.memory_gib),
-          )
+      ? movableCandidates(input, p.maxPriceAgeMinutes)
           .map((candidate) => {
             const price = candidate.spot_price as number;
             const e = estimate(candidate.pool_id, candidate.advisor_bucket, price);
