@@ -4,3 +4,4 @@ export * from './fixtures';
 export * from './lib-context';
 export * from './prices';
 export * from './onnx-models';
+export * from './scheduler-app';

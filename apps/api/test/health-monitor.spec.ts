@@ -1,10 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { Clock, loadConfig, StructuredLogger } from '@spot/core';
-import { ApiActor, bearer, describeEachDatabase, startTestApi, TEST_JWT_SECRET, TestApi } from '@spot/testing';
+import { ApiActor, bearer, describeEachDatabase, startTestApi, startTestScheduler, TestApi } from '@spot/testing';
 import { GrowthSnapshotJob, HealthMonitorJob } from '../../scheduler/src/jobs/sentinel.jobs';
 import { JobRunner } from '../../scheduler/src/job-runner';
-import { SchedulerModule } from '../../scheduler/src/scheduler.module';
 
 /**
  * Health monitor, notifications, system health and growth across the two processes that share
@@ -20,13 +17,7 @@ describeEachDatabase('health monitor, notifications and system health', (db) => 
 
   beforeAll(async () => {
     api = await startTestApi(db());
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db().url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'error' }, { devSecretFile: null });
-    const logger = new StructuredLogger({ level: 'error', clock: api.clock, sink: () => undefined, defaultComponent: 'WORK-SCHED' });
-    const moduleRef = await Test.createTestingModule({ imports: [SchedulerModule.forRoot(config, logger, { withTimers: false })] })
-      .overrideProvider(Clock)
-      .useValue(api.clock)
-      .compile();
-    scheduler = await moduleRef.init();
+    scheduler = await startTestScheduler(db(), api.clock);
     actor = new ApiActor(api);
     admin = await actor.adminToken();
     tenant = await actor.signup('Watch Co', 'ops@watch.test');

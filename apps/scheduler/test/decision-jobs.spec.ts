@@ -1,13 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { Clock, loadConfig, ManualClock, StructuredLogger } from '@spot/core';
+import { ManualClock } from '@spot/core';
 import { ClientEntity, CommandEntity, InstanceEntity, SavingsSnapshotEntity } from '@spot/persistence';
-import { describeEachDatabase, insertClientWithAgent, putSpotPrices, TEST_JWT_SECRET } from '@spot/testing';
+import { describeEachDatabase, insertClientWithAgent, putSpotPrices, startTestScheduler } from '@spot/testing';
 import { CommandExpiryJob } from '../src/jobs/command-expiry.job';
 import { DecisionLoopJob } from '../src/jobs/decision-loop.job';
 import { SavingsSnapshotJob } from '../src/jobs/savings-snapshot.job';
-import { SCHEDULED_JOBS, SchedulerModule } from '../src/scheduler.module';
+import { SCHEDULED_JOBS } from '../src/scheduler.module';
 
 describeEachDatabase('decision, command-expiry and savings jobs', (db) => {
   let app: INestApplicationContext;
@@ -15,13 +14,7 @@ describeEachDatabase('decision, command-expiry and savings jobs', (db) => {
   const clock = new ManualClock('2026-11-24T12:00:00.000Z');
 
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db().url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'error' }, { devSecretFile: null });
-    const logger = new StructuredLogger({ level: 'error', clock, sink: () => undefined, defaultComponent: 'WORK-SCHED' });
-    const moduleRef = await Test.createTestingModule({ imports: [SchedulerModule.forRoot(config, logger, { withTimers: false })] })
-      .overrideProvider(Clock)
-      .useValue(clock)
-      .compile();
-    app = await moduleRef.init();
+    app = await startTestScheduler(db(), clock);
     dataSource = app.get(DataSource);
   });
   afterAll(async () => app?.close());

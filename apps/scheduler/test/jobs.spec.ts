@@ -1,12 +1,10 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { Clock, loadConfig, ManualClock, StructuredLogger } from '@spot/core';
+import { ManualClock } from '@spot/core';
 import { createDataSource, DatabaseLock, insertRow, RevokedTokenEntity } from '@spot/persistence';
-import { describeEachDatabase, TEST_JWT_SECRET } from '@spot/testing';
+import { describeEachDatabase, startTestScheduler } from '@spot/testing';
 import { JobRunner } from '../src/job-runner';
 import { RevokedTokenPurgeJob } from '../src/jobs/revoked-token-purge.job';
-import { SchedulerModule } from '../src/scheduler.module';
 
 describeEachDatabase('scheduler jobs', (db) => {
   let app: INestApplicationContext;
@@ -15,13 +13,7 @@ describeEachDatabase('scheduler jobs', (db) => {
 
   beforeAll(async () => {
     clock = new ManualClock('2026-11-24T00:00:00.000Z');
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db().url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info' }, { devSecretFile: null });
-    const logger = new StructuredLogger({ clock, sink: (line) => logLines.push(line), defaultComponent: 'WORK-SCHED' });
-    const moduleRef = await Test.createTestingModule({ imports: [SchedulerModule.forRoot(config, logger, { withTimers: false })] })
-      .overrideProvider(Clock)
-      .useValue(clock)
-      .compile();
-    app = await moduleRef.init();
+    app = await startTestScheduler(db(), clock, logLines);
   });
 
   afterAll(async () => app?.close());

@@ -1,14 +1,12 @@
 import { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { Clock, loadConfig, ManualClock, StructuredLogger } from '@spot/core';
+import { ManualClock } from '@spot/core';
 import { PriceIngest } from '@spot/data-valve';
 import { PoolRiskAnalysisEntity, PricingSnapshotCleanEntity, PricingSubmissionRawEntity } from '@spot/persistence';
-import { describeEachDatabase, TEST_JWT_SECRET } from '@spot/testing';
+import { describeEachDatabase, startTestScheduler } from '@spot/testing';
 import { PriceAggregationJob } from '../src/jobs/price-aggregation.job';
 import { PriceGapFillJob } from '../src/jobs/price-gap-fill.job';
 import { PriceRetentionJob } from '../src/jobs/price-retention.job';
-import { SchedulerModule } from '../src/scheduler.module';
 
 describeEachDatabase('price jobs: gap fill every 15 min, hourly aggregates, daily retention', (db) => {
   let app: INestApplicationContext;
@@ -16,13 +14,7 @@ describeEachDatabase('price jobs: gap fill every 15 min, hourly aggregates, dail
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: db().url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info' }, { devSecretFile: null });
-    const logger = new StructuredLogger({ clock, sink: (line) => logLines.push(line), defaultComponent: 'WORK-SCHED' });
-    const moduleRef = await Test.createTestingModule({ imports: [SchedulerModule.forRoot(config, logger, { withTimers: false })] })
-      .overrideProvider(Clock)
-      .useValue(clock)
-      .compile();
-    app = await moduleRef.init();
+    app = await startTestScheduler(db(), clock, logLines);
   });
   afterAll(async () => app?.close());
 
