@@ -6,14 +6,17 @@ import { advisorBucketsOf, MarketModel } from '@spot/market-model';
 import { BacktestReport, ENGINE_NAMES, EngineName, runBacktest, STRATEGY_NAMES } from '@spot/backtest';
 
 const USAGE = `Usage: npm run backtest -- [--prices <csv>] [--ondemand <csv>] [--advisor <json>] [--region eu-west-1]
-                            [--engine ${ENGINE_NAMES.join('|')}] [--seed <n>] [--from <iso>] [--to <iso>] [--json]
+                            [--engine ${ENGINE_NAMES.join('|')}] [--seed <n>] [--from <iso>] [--to <iso>]
+                            [--since <iso>] [--json]
 
 Replays a DescribeSpotPriceHistory trace through the decision engine and the baselines
 (on_demand, static_spot, greedy_cheapest, risk_first, oracle) with seeded interruptions.
 Defaults: the trace, on-demand prices and Spot Advisor data in resources/aws-data, eu-west-1,
-the learned engine, seed 1, the whole trace. Progress goes to stderr; --json prints one JSON line.`;
+the learned engine, seed 1, the whole trace. Progress goes to stderr; --json prints one JSON line.
+--since <iso> runs a walk-forward test: the deployment starts then, every strategy carries its
+placements (and the engine what it learned) into [--from, --to), and only that window is counted.`;
 
-const FLAGS = ['prices', 'ondemand', 'advisor', 'region', 'engine', 'seed', 'from', 'to'] as const;
+const FLAGS = ['prices', 'ondemand', 'advisor', 'region', 'engine', 'seed', 'from', 'to', 'since'] as const;
 type Flag = (typeof FLAGS)[number];
 
 /** `--name value` and `--name=value`; `--json` and `--help` take no value. */
@@ -85,6 +88,7 @@ async function main(argv: string[]): Promise<void> {
     engine,
     from: dateOption('from', values.from),
     to: dateOption('to', values.to),
+    since: dateOption('since', values.since),
     onProgress: (strategy, done) => {
       const line = `[backtest] ${strategy.padEnd(15)} ${Math.floor(done * 100)} %`;
       if (line !== lastLine) process.stderr.write(`${line}\n`);

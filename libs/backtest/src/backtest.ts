@@ -42,9 +42,15 @@ export interface BacktestOptions {
   market: MarketModel;
   catalog: InstanceCatalog;
   region: string;
-  /** Window of the run; default the whole trace (from its first price change, rounded up to the step). */
+  /** The measured window; default the whole trace (from its first price change, rounded up to the step). */
   from?: Date;
   to?: Date;
+  /**
+   * Walk-forward: the simulated deployment starts here (before `from`) and every strategy runs
+   * from then on, carrying its placements and the engine its learned evidence into the measured
+   * window; only [from, to) is booked. Default: `from` (a fresh deployment, all on on-demand).
+   */
+  since?: Date;
   engine?: EngineName;
   /** Overrides of the learned engine's policy (for tuning; the defaults are the shipped ones). */
   learnedPolicy?: Partial<LearnedPolicy>;
@@ -108,6 +114,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   const from = options.from?.getTime() ?? Math.ceil(span.from.getTime() / BACKTEST_STEP_MS) * BACKTEST_STEP_MS;
   const to = options.to?.getTime() ?? span.to.getTime();
   if (!(to > from)) throw new Error(`the window is empty: from ${new Date(from).toISOString()} to ${new Date(to).toISOString()}`);
+  const since = options.since?.getTime() ?? from;
+  if (since > from) throw new Error(`the deployment must start (since ${new Date(since).toISOString()}) at or before the measured window (from ${new Date(from).toISOString()})`);
   const workloads = workloadsOf(market, catalog, region);
   if (workloads.length === 0) throw new Error('no workload: the trace has no instance type with an on-demand price in the region');
   const engineName = options.engine ?? 'learned';
@@ -124,12 +132,12 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   ];
   const totals = new Map<StrategyName, Totals>();
   for (const [name, strategy] of strategies) {
-    const fleet = new Fleet(market, workloads, from, to);
+    const fleet = new Fleet(market, workloads, since, to, from);
     if (name === 'engine') evidence.attach(fleet);
     totals.set(name, await simulate(strategy, fleet, options.onProgress && ((done) => options.onProgress?.(name, done))));
     options.onProgress?.(name, 1);
   }
-  totals.set('oracle', oracleTotals(market, workloads, from, to));
+  totals.set('oracle', oracleTotals(market, workloads, from, to, since < from));
   options.onProgress?.('oracle', 1);
 
   const oracleCost = (totals.get('oracle') as Totals).costUsd;
@@ -154,10 +162,10 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRep
   return { engine: engineName, seed: market.seed, workloads: workloads.length, hours: round(hours, 2), results };
 }
 
-function oracleTotals(market: MarketModel, workloads: BacktestWorkload[], from: number, to: number): Totals {
+function oracleTotals(market: MarketModel, workloads: BacktestWorkload[], from: number, to: number, startAnywhere: boolean): Totals {
   const sum: Totals = { costUsd: 0, downtimeS: 0, switches: 0, interruptions: 0, replicaMs: 0 };
   for (const w of workloads) {
-    const run = oracleRun(market, w, from, to, BACKTEST_STEP_MS);
+    const run = oracleRun(market, w, from, to, BACKTEST_STEP_MS, { startAnywhere });
     sum.costUsd += run.costUsd;
     sum.downtimeS += run.downtimeS;
     sum.switches += run.switches;

@@ -68,12 +68,23 @@ export class Fleet {
   private readonly flaggedUntil = new Map<string, number>();
   private readonly schedule = new Map<string, InterruptionEvent[]>();
 
+  /** Start of the measured window: bills, downtime and counts before it are not booked (the deployment still learns from them). */
+  readonly measureFrom: number;
+
+  /**
+   * The deployment runs from `from` to `to`; `measureFrom` (default `from`) starts the window
+   * whose costs and events are booked, so a walk-forward run can carry placements and learned
+   * evidence into the window it is judged on.
+   */
   constructor(
     readonly market: MarketModel,
     workloads: BacktestWorkload[],
     readonly from: number,
     readonly to: number,
+    measureFrom: number = from,
   ) {
+    if (measureFrom < from || measureFrom >= to) throw new Error('the measured window must start within the run');
+    this.measureFrom = measureFrom;
     this.runs = workloads.map((w, i) => new WorkloadRun(i, w, from));
     const pools = new Set(workloads.flatMap((w) => w.candidates.map((c) => c.poolId)));
     for (const poolId of pools) this.schedule.set(poolId, market.poolEventsBetween(poolId, from, to));
@@ -102,15 +113,40 @@ export class Fleet {
     return placement.kind === 'on-demand' ? (run.workload.onDemandPrice * (b - a)) / HOUR_MS : this.market.costBetween(placement.poolId, a, b);
   }
 
+  /** The part of [a, b) inside the measured window, or null when none is. */
+  private measured(a: number, b: number): [number, number] | null {
+    const start = Math.max(a, this.measureFrom);
+    return b > start ? [start, b] : null;
+  }
+
+  private book(run: WorkloadRun, placement: Placement, a: number, b: number): void {
+    const span = this.measured(a, b);
+    if (span) run.costUsd += this.cost(run, placement, span[0], span[1]);
+  }
+
+  private bookReplica(run: WorkloadRun, replica: { poolId: string; since: number }, at: number): void {
+    const span = this.measured(replica.since, at);
+    if (!span) return;
+    run.costUsd += this.market.costBetween(replica.poolId, span[0], span[1]);
+    run.replicaMs += span[1] - span[0];
+  }
+
+  /** Downtime and event counts are booked when their moment is in the measured window. */
+  private counts(at: number): boolean {
+    return at >= this.measureFrom;
+  }
+
   /** A planned switch at `at` (5 s down, 90 s of both instances billed). Moving to where it already is does nothing. */
   plannedSwitch(run: WorkloadRun, target: Placement, at: number): void {
     if (samePlacement(run.placement, target)) return;
     const overlapEnd = Math.min(this.to, at + COST_MODEL.plannedSwitchOverlapS * 1000);
-    run.costUsd += this.cost(run, run.placement, at, overlapEnd);
+    this.book(run, run.placement, at, overlapEnd);
     this.dropReplica(run, at);
     this.move(run, target, at);
-    run.downtimeS += COST_MODEL.plannedSwitchDowntimeS;
-    run.switches += 1;
+    if (this.counts(at)) {
+      run.downtimeS += COST_MODEL.plannedSwitchDowntimeS;
+      run.switches += 1;
+    }
     run.lastSwitchAt = at;
   }
 
@@ -122,8 +158,7 @@ export class Fleet {
 
   dropReplica(run: WorkloadRun, at: number): void {
     if (!run.replica) return;
-    run.costUsd += this.market.costBetween(run.replica.poolId, run.replica.since, at);
-    run.replicaMs += at - run.replica.since;
+    this.bookReplica(run, run.replica, at);
     run.replica = null;
   }
 
@@ -134,19 +169,19 @@ export class Fleet {
    */
   async interrupt(run: WorkloadRun, event: InterruptionEvent, relaunch: () => Promise<Placement>): Promise<void> {
     const at = event.interruptAt.getTime();
-    run.interruptions += 1;
+    const counted = this.counts(at);
+    if (counted) run.interruptions += 1;
     this.recordInterruption(event.poolId, at);
     if (run.replica && run.replica.since <= event.noticeAt.getTime()) {
       const replica = run.replica;
-      run.costUsd += this.market.costBetween(replica.poolId, replica.since, at);
-      run.replicaMs += at - replica.since;
+      this.bookReplica(run, replica, at);
       run.replica = null;
       this.move(run, inPool(replica.poolId), at);
       run.launchedAt = replica.since;
-      run.downtimeS += COST_MODEL.interruptionWithReplicaDowntimeS;
+      if (counted) run.downtimeS += COST_MODEL.interruptionWithReplicaDowntimeS;
     } else {
       this.move(run, await relaunch(), at);
-      run.downtimeS += COST_MODEL.interruptionDowntimeS;
+      if (counted) run.downtimeS += COST_MODEL.interruptionDowntimeS;
     }
   }
 
@@ -200,7 +235,7 @@ export class Fleet {
   }
 
   private move(run: WorkloadRun, target: Placement, at: number): void {
-    run.costUsd += this.cost(run, run.placement, run.since, at);
+    this.book(run, run.placement, run.since, at);
     if (run.placement.kind === 'pool') this.closedExposureMs.set(run.placement.poolId, (this.closedExposureMs.get(run.placement.poolId) ?? 0) + (at - run.since));
     run.placement = target;
     run.since = at;

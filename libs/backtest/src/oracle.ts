@@ -17,9 +17,11 @@ export interface OracleRun {
  * Dynamic programming over decision points: every 5-minute tick plus every rebalance, notice
  * and interruption time of the candidates (the only moments any strategy can move), so no
  * strategy can beat it. A planned move costs 90 s of the old instance; being interrupted moves
- * the workload for free (its bill simply continues elsewhere).
+ * the workload for free (its bill simply continues elsewhere). With `startAnywhere` the workload
+ * may be in any pool at `from` without paying a switch: the bound for a window measured inside a
+ * longer run, whatever placement a strategy carries into it.
  */
-export function oracleRun(market: MarketModel, workload: BacktestWorkload, from: number, to: number, stepMs: number): OracleRun {
+export function oracleRun(market: MarketModel, workload: BacktestWorkload, from: number, to: number, stepMs: number, options: { startAnywhere?: boolean } = {}): OracleRun {
   const states = [null, ...workload.candidates.map((c) => c.poolId)];
   const S = states.length;
   const interruptAt = new Map<number, Set<number>>(); // time → states interrupted then
@@ -37,8 +39,9 @@ export function oracleRun(market: MarketModel, workload: BacktestWorkload, from:
   const available = (s: number, t: number) => s === 0 || market.priceAt(states[s] as string, t) !== null;
   const bill = (s: number, a: number, b: number) => (s === 0 ? (workload.onDemandPrice * (b - a)) / HOUR_MS : market.costBetween(states[s] as string, a, b));
 
+  // A fresh deployment starts on on-demand; one already running (walk-forward) may be anywhere, for free.
   let cost = new Float64Array(S).fill(Infinity);
-  cost[0] = 0;
+  for (let s = 0; s < S; s++) if (s === 0 || (options.startAnywhere && available(s, from))) cost[s] = 0;
   const choice: Int16Array[] = [];
   for (let i = 0; i < grid.length; i++) {
     const t = grid[i];
