@@ -24,7 +24,7 @@ export interface OracleRun {
 export function oracleRun(market: MarketModel, workload: BacktestWorkload, from: number, to: number, stepMs: number, options: { startAnywhere?: boolean } = {}): OracleRun {
   const states = [null, ...workload.candidates.map((c) => c.poolId)];
   const S = states.length;
-  const interruptAt = new Map<number, Set<number>>(); // time → states interrupted then
+  const interruptAt = new Map<number, Map<number, number>>(); // time → states interrupted then → their notice time
   const points = new Set<number>();
   for (let t = from; t < to; t += stepMs) points.add(t);
   states.forEach((poolId, s) => {
@@ -32,7 +32,7 @@ export function oracleRun(market: MarketModel, workload: BacktestWorkload, from:
     for (const e of market.poolEventsBetween(poolId, from, to)) {
       for (const t of [e.rebalanceAt?.getTime(), e.noticeAt.getTime(), e.interruptAt.getTime()]) if (t !== undefined && t >= from && t < to) points.add(t);
       const at = e.interruptAt.getTime();
-      if (at < to) (interruptAt.get(at) ?? interruptAt.set(at, new Set()).get(at))?.add(s);
+      if (at < to) (interruptAt.get(at) ?? interruptAt.set(at, new Map()).get(at))?.set(s, e.noticeAt.getTime());
     }
   });
   const grid = [...points].sort((a, b) => a - b);
@@ -85,18 +85,32 @@ export function oracleRun(market: MarketModel, workload: BacktestWorkload, from:
     cost = next;
   }
 
-  // Walk the cheapest path back to count its moves and the interruptions it sits through.
+  // Walk the cheapest path back, then replay it forward to count what it lives through exactly as
+  // Fleet does: an interruption hits an instance only if it was launched before the notice (one
+  // launched later never hears of it, and moving off it is then a planned switch after all).
   let s = 0;
   for (let k = 1; k < S; k++) if (cost[k] < cost[s]) s = k;
   const total = cost[s];
+  const path = new Int16Array(grid.length);
+  for (let i = grid.length - 1; i >= 0; i--) {
+    path[i] = s;
+    s = choice[i][s];
+  }
   let switches = 0;
   let interruptions = 0;
-  for (let i = grid.length - 1; i >= 0; i--) {
-    const prev = choice[i][s];
-    const interrupted = interruptAt.get(grid[i])?.has(prev) ?? false;
-    if (interrupted) interruptions++;
-    if (prev !== s && !interrupted) switches++;
-    s = prev;
+  let state = s;
+  let launchedAt = options.startAnywhere ? -Infinity : from;
+  for (let i = 0; i < grid.length; i++) {
+    const t = grid[i];
+    const notice = interruptAt.get(t)?.get(state);
+    if (notice !== undefined && notice >= launchedAt) {
+      interruptions++;
+      launchedAt = t;
+    } else if (path[i] !== state) {
+      switches++;
+      launchedAt = t;
+    }
+    state = path[i];
   }
   return {
     costUsd: total,
