@@ -9,8 +9,8 @@ import { BacktestReport, runBacktest } from '@spot/backtest';
  * are held out for the acceptance run), seeds 1–3, under both protocols the acceptance run uses:
  *   fresh:        a new deployment over the 60 days (all workloads start on on-demand);
  *   walk-forward: the deployment starts on day 1 and days 31–60 are measured.
- * Criterion: lowest mean engine cost over both protocols among configurations whose downtime is
- * at most static_spot's and greedy_cheapest's on every seed and protocol.
+ * Criterion: fewest (seed, protocol) cells where the engine has more downtime (exact seconds) than
+ * static_spot or greedy_cheapest, then the lowest engine cost summed over both protocols' means.
  * `npm run build && node dist/apps/backtest/src/tune.js ['<JSON array of policy overrides>']`
  */
 const PROTOCOLS = {
