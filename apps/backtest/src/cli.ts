@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDataDirectory, InstanceCatalog } from '@spot/catalog';
-import { parsePriceTrace } from '@spot/data-valve';
-import { advisorBucketsOf, MarketModel } from '@spot/market-model';
+import { loadMarketModel, SHIPPED_PRICE_TRACE } from '@spot/market-model';
 import { BacktestReport, ENGINE_NAMES, EngineName, runBacktest, STRATEGY_NAMES } from '@spot/backtest';
 
 const USAGE = `Usage: npm run backtest -- [--prices <csv>] [--ondemand <csv>] [--advisor <json>] [--region eu-west-1]
@@ -69,7 +67,7 @@ async function run(argv: string[], out: CliStreams): Promise<void> {
     return;
   }
   const data = defaultDataDirectory();
-  const pricesPath = values.prices ?? join(data, 'prices', 'eu-west-1_linux_2021-12-13_2022-03-12.csv');
+  const pricesPath = values.prices ?? join(data, SHIPPED_PRICE_TRACE);
   const region = values.region ?? 'eu-west-1';
   const engine = (values.engine ?? 'learned') as EngineName;
   if (!ENGINE_NAMES.includes(engine)) throw new Error(`--engine must be one of ${ENGINE_NAMES.join(', ')}, got ${values.engine}`);
@@ -78,12 +76,7 @@ async function run(argv: string[], out: CliStreams): Promise<void> {
 
   const started = performance.now();
   const catalog = InstanceCatalog.fromFiles(values.advisor ?? join(data, 'spot-advisor-data.json'), values.ondemand ?? join(data, 'ondemand-eu-west-1-linux.csv'));
-  const { changes, errors } = parsePriceTrace(readFileSync(pricesPath, 'utf8'));
-  if (errors.length > 0) throw new Error(`${pricesPath}: ${errors.length} unreadable line(s), e.g. ${errors.slice(0, 3).join('; ')}`);
-  const market = MarketModel.fromTrace(
-    changes.filter((c) => c.az.startsWith(region)),
-    { seed, advisor: advisorBucketsOf(catalog, region) },
-  );
+  const market = loadMarketModel({ seed, region, prices: pricesPath, catalog });
   out.stderr(`[backtest] ${market.pools().length} pools from ${pricesPath}, engine ${engine}, seed ${seed}\n`);
   let lastLine = '';
   const report = await runBacktest({

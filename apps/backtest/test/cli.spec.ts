@@ -34,6 +34,8 @@ describe('npm run backtest', () => {
     [['--from', 'yesterday'], /--from must be an ISO time, got yesterday/],
     [['--engine', 'magic'], /--engine must be one of learned, rule-based, got magic/],
     [['--frm', '2022-01-01'], /unknown option --frm/],
+    [['--region', 'us-east-1'], /no prices in region us-east-1/],
+    [['--prices', '/nonexistent/prices.csv'], /ENOENT.*\/nonexistent\/prices\.csv/],
     [['--to'], /--to needs a value/],
     [['--since', '2022-03-02T00:00:00Z', '--from', '2022-03-01T00:00:00Z'], /at or before the measured window/],
     [['--from', '2022-03-02T00:00:00Z', '--to', '2022-03-01T00:00:00Z'], /the window is empty/],

@@ -9,5 +9,5 @@ export {
   MEDIAN_WINDOW_HOURS,
 } from './market-model';
 export type { MarketModelOptions, MarketPool, InterruptionEvent, PriceSegment, TracePriceChange, AdvisorBuckets } from './market-model';
-export { advisorBucketsOf, loadMarketModel } from './load';
+export { advisorBucketsOf, loadMarketModel, SHIPPED_PRICE_TRACE } from './load';
 export { hashString, uniform } from './seeded-random';
