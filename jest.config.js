@@ -48,6 +48,7 @@ module.exports = {
     '^@spot/market-model$': '<rootDir>/libs/market-model/src',
     '^@spot/learning$': '<rootDir>/libs/learning/src',
     '^@spot/backtest$': '<rootDir>/libs/backtest/src',
+    '^@spot/price-trace$': '<rootDir>/libs/price-trace/src',
     '^@spot/migrations$': '<rootDir>/migrations',
     '^@spot/testing$': '<rootDir>/test/support',
   },

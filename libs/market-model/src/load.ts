@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDataDirectory, InstanceCatalog } from '@spot/catalog';
-import { parsePriceTrace } from '@spot/data-valve';
+import { parsePriceTrace } from '@spot/price-trace';
 import { AdvisorBuckets, MarketModel } from './market-model';
 
 /** Spot Advisor buckets of a region, from the catalog. */
