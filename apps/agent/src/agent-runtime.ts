@@ -1,7 +1,7 @@
 import { AgentConfigDto } from '@spot/contracts';
 import { StructuredLogger } from '@spot/core';
 import { AgentSettings, InstanceIdentitySource } from './agent-settings';
-import { ControlPlaneClient, ControlPlaneError } from './control-plane.client';
+import { AgentRole, ControlPlaneClient, ControlPlaneError } from './control-plane.client';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -9,8 +9,14 @@ export interface Session {
   agentId: string;
   agentToken: string;
   config: AgentConfigDto;
-  /** replica: this process runs a standby of the logical agent (registered with its replica id). */
-  role: 'primary' | 'replica';
+  /**
+   * replica: this process runs a standby of the logical agent (registered with its replica id);
+   * retired: another instance runs the workload (this one only finishes its reports and goes).
+   */
+  role: AgentRole;
+  /** Set with role retired: why, and when the control plane terminates this instance (null: it does not). */
+  retiredReason?: string;
+  terminateAt?: Date | null;
 }
 
 /**
@@ -63,9 +69,19 @@ export class AgentRuntime {
       agent_version: AGENT_VERSION,
       ...(this.replicaId ? { replica_id: this.replicaId } : {}),
     }));
-    const role = (answer as { role?: string }).role === 'replica' ? 'replica' : 'primary';
+    const role: AgentRole = answer.role === 'replica' || answer.role === 'retired' ? answer.role : 'primary';
     this.session = { agentId: answer.agent_id, agentToken: answer.agent_token, config: answer.config, role };
-    this.log('REGISTER', 'SUCCESS', `${answer.created ? 'minted' : 'resumed'} agent ${answer.agent_id} on ${instance.instanceId}`);
+    if (role === 'retired') {
+      this.session.retiredReason = answer.retired_reason ?? 'another instance runs the workload';
+      this.session.terminateAt = answer.terminate_at ? new Date(answer.terminate_at) : null;
+    }
+    this.log('REGISTER', 'SUCCESS', `${answer.created ? 'minted' : 'resumed'} agent ${answer.agent_id} on ${instance.instanceId} as ${role}`);
+    return this.session;
+  }
+
+  /** A session kept from before a restart (a retired agent never registers again: that would move the workload back). */
+  resume(session: Session): Session {
+    this.session = { ...session };
     return this.session;
   }
 

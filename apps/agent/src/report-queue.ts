@@ -7,6 +7,8 @@ export interface QueuedReport {
   /** Idempotency key, stable across re-sends: the API answers a repeat without counting it twice. */
   key: string;
   kind: string;
+  /** The command or replica id the route names (AgentOutbox sets it). */
+  ref?: string;
   method: 'POST' | 'PUT';
   path: string;
   body: Record<string, unknown>;
@@ -51,8 +53,8 @@ export class ReportQueue {
     return this.items;
   }
 
-  enqueue(kind: string, method: QueuedReport['method'], path: string, body: Record<string, unknown>, key = this.newKey()): QueuedReport {
-    const item: QueuedReport = { seq: this.nextSeq++, key, kind, method, path, body, enqueuedAt: new Date().toISOString() };
+  enqueue(kind: string, method: QueuedReport['method'], path: string, body: Record<string, unknown>, key = this.newKey(), ref?: string): QueuedReport {
+    const item: QueuedReport = { seq: this.nextSeq++, key, kind, ...(ref !== undefined ? { ref } : {}), method, path, body, enqueuedAt: new Date().toISOString() };
     this.append({ put: item });
     this.items.push(item);
     return item;

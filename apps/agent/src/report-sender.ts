@@ -78,7 +78,6 @@ export class ReportSender {
 
   private async deliver(item: QueuedReport): Promise<unknown> {
     const { agentId, agentToken } = await this.session();
-    const path = item.path.replace('{agent}', encodeURIComponent(agentId));
-    return this.client.send(item.method, path, agentToken, item.body, item.key);
+    return this.client.deliver(item, agentId, agentToken);
   }
 }

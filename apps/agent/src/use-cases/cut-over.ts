@@ -1,0 +1,99 @@
+import { InstanceDescription, LaunchRequest } from '@spot/cloud';
+import { AGENT_TAG, AgentContext } from '../agent-context';
+import { InstanceIdentity } from '../agent-settings';
+
+export interface CutOverTarget {
+  mode: 'spot' | 'on-demand';
+  instanceType: string;
+  az: string;
+}
+
+/** The new instance, with the times seed 001's switch report asks for. */
+export interface MovedWorkload {
+  instance: InstanceDescription;
+  imageId: string;
+  imageReadyAt: Date;
+  launchedAt: Date;
+  readyAt: Date;
+  /** The gap the workload's users saw, when the traffic hand-over measured one. */
+  downtimeMs?: number;
+}
+
+/**
+ * Moves the workload's traffic, volumes and address from the old instance to the new, healthy one
+ * (docs/architecture.md "Traffic before termination"). The continuity lib of issue 14 plugs in here;
+ * without it nothing but the instance moves.
+ */
+export interface TrafficHandOver {
+  handOver(from: InstanceIdentity, to: InstanceDescription): Promise<{ downtimeMs?: number }>;
+}
+
+export const NO_TRAFFIC_HAND_OVER: TrafficHandOver = { handOver: async () => ({}) };
+
+/** A dry run (SAFE_MODE): nothing changed, these calls would have been made. */
+export interface DryCutOver {
+  dryRun: true;
+  wouldExecute: string[];
+}
+
+/**
+ * The one place where a workload moves (switch, safe-mode failover) or a copy of it starts
+ * (replica, emergency launch): image of this instance → launch (idempotent by `clientToken`) →
+ * wait until running → hand the traffic over.
+ */
+export class CutOver {
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly traffic: TrafficHandOver = NO_TRAFFIC_HAND_OVER,
+  ) {}
+
+  /** Switch and failover: the new instance running, then the traffic on it. */
+  async moveWorkload(instance: InstanceIdentity, target: CutOverTarget, clientToken: string, imageName: string): Promise<MovedWorkload | DryCutOver> {
+    const moved = await this.launchCopy(instance, target, clientToken, imageName, { waitUntilRunning: true });
+    if ('dryRun' in moved) return moved;
+    const { downtimeMs } = await this.traffic.handOver(instance, moved.instance);
+    return downtimeMs === undefined ? moved : { ...moved, downtimeMs };
+  }
+
+  /** A copy of this instance (a replica: its user data names it); its own agent reports it running. */
+  async launchCopy(instance: InstanceIdentity, target: CutOverTarget, clientToken: string, imageName: string, options: { userData?: string; waitUntilRunning?: boolean } = {}): Promise<MovedWorkload | DryCutOver> {
+    const { cloud } = this.ctx.ports;
+    const logicalId = this.ctx.settings.logicalAgentId;
+    const tags = { [AGENT_TAG]: logicalId, 'spot-optimizer:source': instance.instanceId };
+    const image = await cloud.createImage({ instanceId: instance.instanceId, name: `spot-${logicalId.replace(/[^A-Za-z0-9._-]/g, '-')}-${imageName}`, tags, noReboot: true });
+    if (image.dryRun) {
+      const wouldExecute = [image.wouldExecute];
+      const launch = await cloud.launchInstance(this.launchRequest(target, instance.imageId ?? 'ami-00000000', clientToken, tags, options.userData));
+      if (launch.dryRun) wouldExecute.push(launch.wouldExecute);
+      return { dryRun: true, wouldExecute };
+    }
+    await this.waitFor('image', async () => (await cloud.describeImages({ imageIds: [image.value.imageId] }))[0]?.state === 'available');
+    const imageReadyAt = this.ctx.now();
+    const launched = await cloud.launchInstance(this.launchRequest(target, image.value.imageId, clientToken, tags, options.userData));
+    if (launched.dryRun) return { dryRun: true, wouldExecute: [launched.wouldExecute] };
+    const launchedAt = this.ctx.now();
+    let described = launched.value;
+    if (options.waitUntilRunning) {
+      await this.waitFor('instance', async () => {
+        described = (await cloud.describeInstances([launched.value.instanceId]))[0];
+        if (described?.state === 'terminated' || described?.state === 'shutting-down') throw new Error(`new instance ${launched.value.instanceId} is ${described.state}`);
+        return described?.state === 'running';
+      });
+    }
+    return { instance: described, imageId: image.value.imageId, imageReadyAt, launchedAt, readyAt: this.ctx.now() };
+  }
+
+  private launchRequest(target: CutOverTarget, imageId: string, clientToken: string, tags: Record<string, string>, userData?: string): LaunchRequest {
+    return { instanceType: target.instanceType, az: target.az, mode: target.mode, imageId, clientToken, tags, userData };
+  }
+
+  private async waitFor(what: string, done: () => Promise<boolean>): Promise<void> {
+    const pollMs = this.ctx.ports.pollMs ?? 5000;
+    const limitMs = this.ctx.ports.waitLimitMs ?? 15 * 60_000;
+    const deadline = this.ctx.ports.clock.nowMs() + limitMs;
+    while (!(await done())) {
+      if (this.ctx.ports.clock.nowMs() >= deadline) throw new Error(`the ${what} was not ready within ${Math.round(limitMs / 1000)}s`);
+      await this.ctx.timers.sleep(pollMs);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { CommandDto } from '@spot/contracts';
+import { AgentContext } from '../agent-context';
+import { CutOver } from './cut-over';
+
+/**
+ * launch-replica / emergency-launch: a copy of this instance whose user data names the replica
+ * (its own agent registers as that replica), then `PUT /replicas/{rid}` with its instance.
+ */
+export class LaunchReplica {
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly cutOver: CutOver,
+  ) {}
+
+  async execute(command: CommandDto, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const instance = await this.ctx.identity();
+    const replicaId = String(payload.replica_id ?? '');
+    if (!/^[0-9a-f-]{36}$/.test(replicaId)) throw new Error('the command names no replica_id');
+    const wanted = payload.mode === 'spot' || (payload.mode === undefined && payload.pool_id) ? 'spot' : 'on-demand';
+    const mode = this.ctx.safeMode ? 'on-demand' : wanted;
+    const launched = await this.cutOver.launchCopy(
+      instance,
+      { mode, instanceType: String(payload.instance_type ?? instance.instanceType), az: String(payload.az ?? instance.az) },
+      command.id,
+      `replica-${replicaId.slice(0, 8)}`,
+      { userData: `SPOT_REPLICA_ID=${replicaId}\n` },
+    );
+    if ('dryRun' in launched) return { dry_run: true, would_execute: launched.wouldExecute };
+    this.ctx.outbox.add('replica-instance', { instance_id: launched.instance.instanceId }, { ref: replicaId, key: `replica-instance:${replicaId}` });
+    return { replica_id: replicaId, instance_id: launched.instance.instanceId, image_id: launched.imageId, mode };
+  }
+}

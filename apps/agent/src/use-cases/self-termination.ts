@@ -1,0 +1,49 @@
+import { AgentContext, message } from '../agent-context';
+
+/**
+ * The old instance terminates itself after a switch's (or promotion's) terminate wait. The
+ * promise is kept in the agent's state on disk, so a restart inside the wait still keeps it
+ * (docs/architecture.md, agent lifecycle); the control plane also terminates leftovers.
+ */
+export class SelfTermination {
+  constructor(private readonly ctx: AgentContext) {}
+
+  /** Terminates `instanceId` after `waitMs`, durably. */
+  scheduleIn(instanceId: string, waitMs: number): void {
+    this.scheduleAt(instanceId, new Date(this.ctx.ports.clock.nowMs() + waitMs));
+  }
+
+  scheduleAt(instanceId: string, at: Date): void {
+    this.ctx.state.update({ pendingTermination: { instanceId, at: at.toISOString() } });
+    this.arm(instanceId, at);
+  }
+
+  /** After a restart: the termination promised before it (at once when its time has passed). */
+  resume(): boolean {
+    const pending = this.ctx.state.current?.pendingTermination;
+    if (!pending) return false;
+    this.arm(pending.instanceId, new Date(pending.at));
+    return true;
+  }
+
+  get pending(): { instanceId: string; at: string } | undefined {
+    return this.ctx.state.current?.pendingTermination;
+  }
+
+  private arm(instanceId: string, at: Date): void {
+    const waitMs = Math.max(0, at.getTime() - this.ctx.ports.clock.nowMs());
+    this.ctx.log('TERMINATE-SCHEDULED', 'SUCCESS', `terminating the old instance ${instanceId} in ${Math.round(waitMs / 1000)}s (at ${at.toISOString()})`);
+    this.ctx.schedule(waitMs, () => this.fire(instanceId));
+  }
+
+  private async fire(instanceId: string): Promise<void> {
+    try {
+      await this.ctx.ports.cloud.terminateInstances([instanceId]);
+      this.ctx.state.update({ pendingTermination: undefined });
+      this.ctx.log('TERMINATE', 'SUCCESS', `old instance ${instanceId} terminated`);
+    } catch (error) {
+      // Kept in the state: the next start tries again (and the control plane's job is the backstop).
+      this.ctx.log('TERMINATE', 'FAILURE', message(error));
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { AgentContext } from '../agent-context';
+import { SelfTermination } from './self-termination';
+
+/** promote-replica: the control plane moved the workload onto a replica; this old primary steps back (and goes, with auto-terminate). */
+export class StepBack {
+  constructor(
+    private readonly ctx: AgentContext,
+    private readonly selfTermination: SelfTermination,
+  ) {}
+
+  async execute(payload: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const instance = await this.ctx.identity();
+    const isOld = payload.old_instance_id === instance.instanceId;
+    if (isOld && !this.ctx.terminating) {
+      this.ctx.setRole('retired', { retiredReason: `replica ${String(payload.new_instance_id ?? '')} promoted` });
+      const config = (await this.ctx.runtime.ensureSession()).config;
+      const fromCommand = Number(payload.terminate_wait_seconds);
+      const wait = Number.isFinite(fromCommand) && fromCommand >= 0 ? fromCommand : config.terminate_wait_seconds;
+      if (!payload.demote_old_primary && config.auto_terminate_enabled && wait > 0 && !this.ctx.safeMode) {
+        this.selfTermination.scheduleIn(instance.instanceId, wait * 1000);
+      }
+    }
+    return { acknowledged_by: instance.instanceId, new_primary: payload.new_instance_id ?? null, stepped_back: isOld };
+  }
+}
