@@ -15,6 +15,7 @@ import type {
   TerminationReportDto,
   UpdateReplicaRequestDto,
 } from '@spot/contracts';
+import { describeNetworkError } from './network-errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
@@ -160,7 +161,7 @@ export class ControlPlaneClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new ControlPlaneError(0, 'UNREACHABLE', `control plane unreachable: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ControlPlaneError(0, 'UNREACHABLE', `control plane unreachable at ${this.baseUrl}: ${describeNetworkError(error, this.timeoutMs)}`);
     }
     let text: string;
     try {

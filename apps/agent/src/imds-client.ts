@@ -1,4 +1,5 @@
 import { Clock } from '@spot/core';
+import { describeNetworkError } from './network-errors';
 
 export const DEFAULT_IMDS_ENDPOINT = 'http://169.254.169.254';
 const TOKEN_TTL_SECONDS = 21600;
@@ -116,7 +117,7 @@ export class ImdsClient {
     try {
       return await this.fetchImpl(this.endpoint + path, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
-      throw new ImdsError(0, `IMDS unreachable at ${this.endpoint}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ImdsError(0, `IMDS unreachable at ${this.endpoint}: ${describeNetworkError(error, this.timeoutMs)}`);
     }
   }
 }

@@ -7,7 +7,9 @@ import { AwsCloudProvider, createEc2Client } from '@spot/cloud';
 import { StructuredLogger, SystemClock } from '@spot/core';
 import { AgentModule } from './agent.module';
 import { AgentSettingsError, EnvInstanceIdentitySource, ImdsInstanceIdentitySource, InstanceIdentitySource, readAgentSettings } from './agent-settings';
+import { REAL_TIMERS } from './agent-context';
 import { ImdsClient } from './imds-client';
+import { readIdentityPatiently } from './startup';
 
 /**
  * The agent that runs on each EC2 instance: identity from IMDSv2, EC2 through the SDK's default
@@ -20,13 +22,16 @@ async function main(): Promise<void> {
   const settings = readAgentSettings(process.env, hostname());
   const imds = ImdsClient.fromEnvironment(process.env, clock);
   const identity: InstanceIdentitySource = process.env.SPOT_IDENTITY === 'env' ? new EnvInstanceIdentitySource(process.env, hostname()) : new ImdsInstanceIdentitySource(imds);
-  const instance = await identity.read(); // fail fast on a misconfigured instance identity
+  // Waits for IMDS (one plain line per failed attempt); a misconfigured SPOT_IDENTITY=env fails at once.
+  const instance = await readIdentityPatiently(identity, logger, REAL_TIMERS);
   const cloud = new AwsCloudProvider({ ec2: createEc2Client(instance.region), safeMode: settings.dryRun, logger });
   const app = await NestFactory.createApplicationContext(AgentModule.forRoot(settings, { identity, imds, cloud, catalog: InstanceCatalog.fromDirectory(), clock, logger }), { logger, abortOnError: false });
   app.enableShutdownHooks();
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof AgentSettingsError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  // A plain message (the stack only with DEBUG set): the operator needs the cause, not the call chain.
+  const text = error instanceof AgentSettingsError ? error.message : `Agent stopped: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`${text}${process.env.DEBUG && error instanceof Error ? `\n${error.stack}` : ''}\n`);
   process.exit(1);
 });

@@ -5,7 +5,7 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 /** Every module file a fresh Node process requires when it loads `entry` (see support/load-entry.js). */
 function modulesLoadedBy(entry: string): string[] {
-  const out = execFileSync(process.execPath, [join(__dirname, 'support', 'load-entry.js'), ROOT, entry], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+  const out = execFileSync(process.execPath, [join(__dirname, 'support', 'load-entry.js'), join(ROOT, entry)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
   return (JSON.parse(out) as string[]).map((file) => relative(ROOT, file));
 }
 

@@ -7,7 +7,7 @@ import { InstanceCatalog } from '@spot/catalog';
 import { FixedMarket, ImdsServer, SimulatedCloud } from '@spot/cloud';
 import { ManualClock, StructuredLogger } from '@spot/core';
 import { ApiActor, startTestApi, TestApi, TestDatabase } from '@spot/testing';
-import { ControlPlaneClient, ImdsClient, ImdsInstanceIdentitySource, ManualTimers, SpotAgent } from '../../src';
+import { ControlPlaneClient, ImdsClient, ImdsInstanceIdentitySource, IntervalOverrides, ManualTimers, SpotAgent } from '../../src';
 
 /** A simulated region, its IMDS, and agents on its instances talking to a real API over HTTP. */
 export class FleetHarness {
@@ -56,11 +56,25 @@ export class FleetHarness {
   }
 
   /** The agent process of one instance (IMDS at its own endpoint). */
-  agentOn(instanceId: string, clientToken: string, logicalAgentId: string, options: { apiUrl?: string; safeModeAfterSeconds?: number; rebalanceAlwaysReplica?: boolean; dryRun?: boolean } = {}): SpotAgent {
-    const imds = new ImdsClient(this.imds.endpointFor(instanceId), this.clock);
+  agentOn(
+    instanceId: string,
+    clientToken: string,
+    logicalAgentId: string,
+    options: { apiUrl?: string; safeModeAfterSeconds?: number; rebalanceAlwaysReplica?: boolean; dryRun?: boolean; imds?: ImdsServer; intervals?: IntervalOverrides; timers?: ManualTimers } = {},
+  ): SpotAgent {
+    const imds = new ImdsClient((options.imds ?? this.imds).endpointFor(instanceId), this.clock);
     const apiUrl = options.apiUrl ?? this.apiUrl;
     return new SpotAgent({
-      settings: { apiUrl, clientToken, logicalAgentId, stateDir: join(this.stateDir, instanceId), safeModeAfterSeconds: options.safeModeAfterSeconds, rebalanceAlwaysReplica: options.rebalanceAlwaysReplica, dryRun: options.dryRun },
+      settings: {
+        apiUrl,
+        clientToken,
+        logicalAgentId,
+        stateDir: join(this.stateDir, instanceId),
+        safeModeAfterSeconds: options.safeModeAfterSeconds,
+        rebalanceAlwaysReplica: options.rebalanceAlwaysReplica,
+        dryRun: options.dryRun,
+        intervals: options.intervals,
+      },
       imds,
       identity: new ImdsInstanceIdentitySource(imds),
       client: new ControlPlaneClient(apiUrl, fetch, 5000),
@@ -68,7 +82,7 @@ export class FleetHarness {
       catalog: this.catalog,
       clock: this.clock,
       logger: this.logger,
-      timers: this.timers,
+      timers: options.timers ?? this.timers,
       pollMs: 5000,
     });
   }
