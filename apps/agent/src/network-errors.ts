@@ -11,14 +11,19 @@ const PLAIN: Record<string, string> = {
   UND_ERR_SOCKET: 'connection closed',
 };
 
+type ErrorLike = { name?: unknown; message?: unknown; code?: unknown; cause?: unknown; errors?: unknown };
+
+// Duck-typed: errors from fetch may come from another realm (e.g. a test sandbox), where instanceof fails.
+const asError = (value: unknown): ErrorLike | undefined => (value && typeof value === 'object' ? (value as ErrorLike) : undefined);
+
 /** "connection refused (ECONNREFUSED)", "no answer within 2000 ms", … */
 export function describeNetworkError(error: unknown, timeoutMs?: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${timeoutMs ?? '?'} ms`;
-  let cause: unknown = error instanceof Error ? error.cause : undefined;
+  const outer = asError(error);
+  if (outer?.name === 'TimeoutError' || outer?.name === 'AbortError') return `no answer within ${timeoutMs ?? '?'} ms`;
+  let cause = asError(outer?.cause);
   // An AggregateError (IPv4 and IPv6 both refused) carries its errors inside.
-  if (cause instanceof AggregateError && cause.errors.length) cause = cause.errors[0];
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'string') return `${PLAIN[code] ?? (cause as Error).message ?? code} (${code})`;
-  if (cause instanceof Error) return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  if (cause && Array.isArray(cause.errors) && cause.errors.length && cause.code === undefined) cause = asError(cause.errors[0]);
+  if (typeof cause?.code === 'string') return `${PLAIN[cause.code] ?? (typeof cause.message === 'string' ? cause.message : cause.code)} (${cause.code})`;
+  if (typeof cause?.message === 'string' && cause.message) return cause.message;
+  return typeof outer?.message === 'string' ? outer.message : String(error);
 }
