@@ -45,17 +45,17 @@ describeEachDatabase('agent restarts end to end', (db) => {
     const newInstance = fleet.cloud.listInstances().find((i) => i.tags['spot-optimizer:source'] === oldInstance)!.instanceId;
     const successor = fleet.agentOn(newInstance, client.clientToken, 'web-r');
     expect((await successor.boot()).role).toBe('primary');
-    expect(agent.pendingTermination).toEqual({ instanceId: oldInstance, at: new Date(switchedAt + 300_000).toISOString() });
 
     // A minute into the wait the old instance's agent restarts (its timer was in memory only, before).
     clock.advanceSeconds(60);
     await agent.shutdown(100);
     const restarted = fleet.agentOn(oldInstance, client.clientToken, 'web-r');
     const again = await restarted.boot();
-    expect(again.role).toBe('retired');
-    restarted.start(); // a retired agent runs no loops
     const [row] = await api.dataSource.query('SELECT instance_id FROM agents WHERE id = ?', [session.agentId]);
     expect(row.instance_id).toBe(newInstance);
+    expect(again.role).toBe('retired');
+    expect(restarted.pendingTermination).toEqual({ instanceId: oldInstance, at: new Date(switchedAt + 300_000).toISOString() });
+    restarted.start(); // a retired agent runs no loops
     await successor.heartbeatOnce();
     expect(successor.currentRole).toBe('primary');
     expect(fleet.logLines.some((l) => l.includes('[BOOT] [SUCCESS]') && l.includes('not taking the workload back'))).toBe(true);
