@@ -77,10 +77,11 @@ describeEachDatabase('registration answers the current role', (db) => {
     const [agent] = await rows(api, 'SELECT instance_id, az FROM agents WHERE id = ?', [old.agentId]);
     expect(agent).toEqual({ instance_id: newInstanceId, az: 'eu-west-1b' });
     const instances = await rows(api, 'SELECT instance_id, is_active, terminate_after FROM instances WHERE agent_id = ? ORDER BY created_at, instance_id', [old.agentId]);
-    const byId = new Map(instances.map((i: { instance_id: string; is_active: unknown; terminate_after: unknown }) => [i.instance_id, i]));
-    expect(flag(byId.get(newInstanceId).is_active)).toBe(true);
-    expect(flag(byId.get(old.instanceId).is_active)).toBe(false);
-    expect(new Date(byId.get(old.instanceId).terminate_after as string).toISOString()).toBe(new Date(switchedAt.getTime() + 300_000).toISOString());
+    type Row = { instance_id: string; is_active: unknown; terminate_after: string | Date };
+    const byId = new Map<string, Row>(instances.map((i: Row) => [i.instance_id, i]));
+    expect(flag(byId.get(newInstanceId)?.is_active)).toBe(true);
+    expect(flag(byId.get(old.instanceId)?.is_active)).toBe(false);
+    expect(new Date(byId.get(old.instanceId)?.terminate_after as string).toISOString()).toBe(new Date(switchedAt.getTime() + 300_000).toISOString());
 
     // The old agent's heartbeat does not make its instance current; the new agent's restart is a restart.
     const beat = await api.http().post(`/api/agents/${old.agentId}/heartbeat`).set(bearer(restarted.body.agent_token)).send({ instance_id: old.instanceId }).expect(200);
