@@ -492,6 +492,15 @@ export class AgentRegistry {
     return this.agents.findManualReplicaMode();
   }
 
+  /**
+   * The settings a command's execution depends on, as payload fields (issue 13: a command
+   * carries them, so the agent never acts on a terminate wait it has not fetched yet).
+   */
+  async settingsForCommands(agentId: string): Promise<{ terminate_wait_seconds: number; auto_terminate_enabled: boolean }> {
+    const agent = await this.getAgent(agentId);
+    return { terminate_wait_seconds: agent.terminateWaitSeconds, auto_terminate_enabled: agent.autoTerminateEnabled };
+  }
+
   async getConfig(agentId: string): Promise<AgentConfig> {
     return agentConfigOf(await this.getAgent(agentId));
   }
