@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, In, LessThanOrEqual, QueryDeepPartialEntity } from 'typeorm';
 import { Clock, DomainError, IdGenerator } from '@spot/core';
 import { CommandEntity, CommandStatus, insertRow, isUniqueViolation, SystemEventLog, TransactionRunner, writeLock } from '@spot/persistence';
-import { COMMAND_PRIORITY, CommandOrigin, conflictGroupOf, DEFAULT_TTL_SECONDS, EXECUTION_TIMEOUT_SECONDS } from './command-rules';
+import { COMMAND_PRIORITY, CommandOrigin, conflictGroupOf, DEFAULT_TTL_SECONDS, EXECUTION_TIMEOUT_SECONDS, SETTINGS_STAMPED_COMMAND_TYPES } from './command-rules';
 
 /** A command as the rest of the product sees it (the row without its relation). */
 export type CommandRecord = Omit<CommandEntity, 'agent'>;
@@ -34,6 +34,9 @@ export interface ExecutionReceipt {
   /** The result had been recorded already (a retry): nothing changed. */
   alreadyRecorded: boolean;
 }
+
+/** The agent's settings as they are now, read only when a settings-dependent command is claimed. */
+export type SettingsAtClaim = () => Promise<Record<string, unknown>>;
 
 export interface CommandFilter {
   agentId?: string;
@@ -179,9 +182,10 @@ export class CommandTracker {
    * Hands the agent its next commands, highest priority first, and marks them executing. Each
    * claim is a conditional UPDATE (status still pending), so two pollers never get the same
    * command. A command is held back while another command of its conflict group is executing,
-   * unless it is an emergency.
+   * unless it is an emergency. Commands that depend on the agent's settings (switch, replica
+   * launches, promotion) get `settingsAtClaim()` merged into their payload, stored with the claim.
    */
-  async claimNext(agentId: string, limit = 10): Promise<CommandRecord[]> {
+  async claimNext(agentId: string, limit = 10, settingsAtClaim?: SettingsAtClaim): Promise<CommandRecord[]> {
     const now = this.clock.now();
     const pending = await this.repo().find({
       where: { agentId, status: 'pending' },
@@ -198,18 +202,24 @@ export class CommandTracker {
     const busy = new Set(executing.map((c) => conflictGroupOf(c.commandType, c.payload)).filter((g): g is string => g !== null));
 
     const claimed: CommandRecord[] = [];
+    let settings: Record<string, unknown> | undefined;
     for (const candidate of candidates) {
       if (claimed.length >= limit) break;
       const group = conflictGroupOf(candidate.commandType, candidate.payload);
       if (group !== null && busy.has(group) && candidate.origin !== 'emergency') continue;
+      const stamped = settingsAtClaim !== undefined && SETTINGS_STAMPED_COMMAND_TYPES.includes(candidate.commandType);
+      if (stamped && settings === undefined) settings = await settingsAtClaim();
+      const payload = stamped ? { ...(candidate.payload ?? {}), ...settings } : candidate.payload;
       const won = await this.tx.run(async (manager) => {
-        const result = await this.repo(manager).update({ id: candidate.id, status: 'pending' }, { status: 'executing', claimedAt: now, updatedAt: now });
+        const changes = { status: 'executing' as CommandStatus, claimedAt: now, updatedAt: now, ...(stamped ? { payload } : {}) };
+        // TypeORM's deep-partial type rejects JSON columns typed as records.
+        const result = await this.repo(manager).update({ id: candidate.id, status: 'pending' }, changes as QueryDeepPartialEntity<CommandEntity>);
         if (result.affected !== 1) return false;
-        await this.record(manager, { ...candidate, status: 'executing' }, 'command.claimed', `${candidate.origin} ${candidate.commandType} command handed to the agent`, {});
+        await this.record(manager, { ...candidate, status: 'executing' }, 'command.claimed', `${candidate.origin} ${candidate.commandType} command handed to the agent`, stamped ? { settings } : {});
         return true;
       });
       if (!won) continue;
-      claimed.push({ ...strip(candidate), status: 'executing', claimedAt: now, updatedAt: now });
+      claimed.push({ ...strip(candidate), payload, status: 'executing', claimedAt: now, updatedAt: now });
       if (group !== null) busy.add(group);
     }
     return claimed;

@@ -6,3 +6,5 @@ export { ReplicaCoordinator } from './replica-coordinator';
 export type { CoordinatorReport } from './replica-coordinator';
 export { ReplicaCostLedger } from './replica-cost-ledger';
 export { ReplicasModule } from './replicas.module';
+export { AgentRoleRegistration } from './agent-role-registration';
+export type { RoleRegistration } from './agent-role-registration';

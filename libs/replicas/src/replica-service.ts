@@ -108,6 +108,11 @@ export class ReplicaService {
     return replica;
   }
 
+  /** The agent's replica, or null. */
+  find(agentId: string, replicaId: string, manager?: EntityManager): Promise<ReplicaInstanceEntity | null> {
+    return this.repo(manager).findOneBy({ id: replicaId, agentId });
+  }
+
   listForAgent(agentId: string, filter: { activeOnly?: boolean }, page: PageRequest): Promise<Page<ReplicaInstanceEntity>> {
     return this.page(filter.activeOnly ? { agentId, isActive: true } : { agentId }, page);
   }

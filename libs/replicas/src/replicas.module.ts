@@ -9,6 +9,7 @@ import { GlobalRiskTracker } from '@spot/global-risk';
 import { AgentRegistry, IdentityModule } from '@spot/identity';
 import { NotificationService } from '@spot/notifications';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { AgentRoleRegistration } from './agent-role-registration';
 import { ReplicaPoolSelector } from './pool-selection';
 import { ReplicaCoordinator } from './replica-coordinator';
 import { ReplicaCostLedger } from './replica-cost-ledger';
@@ -32,12 +33,13 @@ import { ReplicaService } from './replica-service';
       inject: [DataSource, TransactionRunner, AgentRegistry, ReplicaPoolSelector, CommandTracker, SwitchRecorder, ReplicaCostLedger, NotificationService, SystemEventLog, Clock, IdGenerator],
       useFactory: (...deps: ConstructorParameters<typeof ReplicaService>) => new ReplicaService(...deps),
     },
+    { provide: AgentRoleRegistration, inject: [AgentRegistry, ReplicaService], useFactory: (r: AgentRegistry, s: ReplicaService) => new AgentRoleRegistration(r, s) },
     {
       provide: ReplicaCoordinator,
       inject: [DataSource, TransactionRunner, AgentRegistry, ReplicaService, ReplicaCostLedger],
       useFactory: (...deps: ConstructorParameters<typeof ReplicaCoordinator>) => new ReplicaCoordinator(...deps),
     },
   ],
-  exports: [ReplicaService, ReplicaCoordinator, ReplicaPoolSelector, ReplicaCostLedger],
+  exports: [AgentRoleRegistration, ReplicaService, ReplicaCoordinator, ReplicaPoolSelector, ReplicaCostLedger],
 })
 export class ReplicasModule {}
