@@ -71,6 +71,8 @@ export class AgentRuntime {
     }));
     const role: AgentRole = answer.role === 'replica' || answer.role === 'retired' ? answer.role : 'primary';
     this.session = { agentId: answer.agent_id, agentToken: answer.agent_token, config: answer.config, role };
+    // The control plane may make this instance a standby (a demoted old primary): it reports as that replica.
+    if (role === 'replica' && answer.replica_id) this.replicaId = answer.replica_id;
     if (role === 'retired') {
       this.session.retiredReason = answer.retired_reason ?? 'another instance runs the workload';
       this.session.terminateAt = answer.terminate_at ? new Date(answer.terminate_at) : null;

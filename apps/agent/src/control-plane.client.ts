@@ -36,17 +36,7 @@ export class ControlPlaneError extends Error {
 }
 
 /** The agent's role as registration answers it ('retired': another instance runs the workload). */
-export type AgentRole = 'primary' | 'replica' | 'retired';
-
-/**
- * The registration answer, read so that it works with both sides of issue 13's contract change:
- * `role` may be 'retired' (then with `retired_reason` and `terminate_at`).
- */
-export type RegistrationAnswer = Omit<RegisterAgentResponseDto, 'role'> & {
-  role?: AgentRole;
-  retired_reason?: string | null;
-  terminate_at?: string | null;
-};
+export type { AgentRole } from '@spot/contracts';
 
 /** Every report the agent sends, by kind: its wire body (libs/contracts). */
 export interface AgentReportBodies {
@@ -102,7 +92,7 @@ export class ControlPlaneClient {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  register(clientToken: string, body: RegisterAgentRequestDto): Promise<RegistrationAnswer> {
+  register(clientToken: string, body: RegisterAgentRequestDto): Promise<RegisterAgentResponseDto> {
     return this.call('POST', '/api/agents/register', clientToken, body);
   }
 

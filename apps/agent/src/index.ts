@@ -5,7 +5,7 @@ export type { Session } from './agent-runtime';
 export { readAgentSettings, AgentSettingsError, InstanceIdentitySource, EnvInstanceIdentitySource, ImdsInstanceIdentitySource, AGENT_CONFIG_VARIABLES } from './agent-settings';
 export type { AgentSettings, InstanceIdentity, IntervalOverrides } from './agent-settings';
 export { ControlPlaneClient, ControlPlaneError, REPORT_ROUTES } from './control-plane.client';
-export type { AgentRole, AgentReportBodies, AgentReportKind, RegistrationAnswer } from './control-plane.client';
+export type { AgentRole, AgentReportBodies, AgentReportKind } from './control-plane.client';
 export { AgentStateStore } from './agent-state';
 export type { AgentStateData } from './agent-state';
 export { AgentLoops, RESUME_WITHIN_MS } from './agent-loops';

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { CommandTracker } from '@spot/command-tracker';
 import { ManualClock } from '@spot/core';
 import { AgentEntity } from '@spot/persistence';
@@ -74,6 +76,39 @@ describeEachDatabase('agent restarts end to end', (db) => {
     expect(switches.body.items.filter((s: { command_id: string }) => s.command_id === command.id)).toMatchObject([{ old_instance_id: oldInstance, new_instance_id: newInstance, success: true }]);
     await restarted.shutdown(100);
     await successor.shutdown(100);
+  });
+
+  it('without its state file (a wiped disk) the old agent learns from registration that it is retired, and goes at terminate_at', async () => {
+    const oldInstance = await fleet.launch('on-demand', 'm5.large', 'eu-west-1a');
+    const agent = fleet.agentOn(oldInstance, client.clientToken, 'web-s');
+    const session = await agent.boot();
+    await api.dataSource.getRepository(AgentEntity).update({ id: session.agentId }, { autoTerminateEnabled: true, terminateWaitSeconds: 300, configVersion: 2 });
+    await agent.heartbeatOnce();
+    await agent.reportPricesOnce();
+    const record = await instanceRecord(oldInstance, client.userToken);
+    await api.http().post(`/api/client/instances/${record.id}/force-switch`).set(bearer(client.userToken)).send({ target: 'pool', pool_id: 'm5.large.eu-west-1b' }).expect(201);
+    await agent.pollCommandsOnce();
+    const switchedAt = clock.nowMs();
+    const newInstance = fleet.cloud.listInstances().find((i) => i.tags['spot-optimizer:source'] === oldInstance)!.instanceId;
+    const successor = fleet.agentOn(newInstance, client.clientToken, 'web-s');
+    await successor.boot();
+
+    clock.advanceSeconds(30);
+    await agent.shutdown(100);
+    rmSync(join(fleet.stateDir, oldInstance, 'state-web-s.json'));
+    const restarted = fleet.agentOn(oldInstance, client.clientToken, 'web-s');
+    const again = await restarted.boot();
+    expect(again.role).toBe('retired');
+    const [row] = await api.dataSource.query('SELECT instance_id FROM agents WHERE id = ?', [session.agentId]);
+    expect(row.instance_id).toBe(newInstance);
+    expect(restarted.currentRole).toBe('retired');
+    expect(Date.parse(restarted.pendingTermination!.at)).toBeGreaterThanOrEqual(switchedAt + 290_000);
+    clock.set(Date.parse(restarted.pendingTermination!.at));
+    await fleet.timers.settle();
+    clock.advanceSeconds(10);
+    expect(await stateOf(oldInstance)).toBe('terminated');
+    expect(await stateOf(newInstance)).toBe('running');
+    await restarted.shutdown(100);
   });
 
   it('a switch command carrying terminate_wait_seconds uses that wait, not the one the agent last fetched', async () => {
