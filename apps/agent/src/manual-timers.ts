@@ -55,7 +55,7 @@ export class ManualTimers implements AgentTimers {
       }
       while (this.running.size > this.sleeping) {
         if (Date.now() > deadline) throw new Error(`virtual time stalled: ${this.running.size} task(s) still busy`);
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await new Promise((resolve) => setImmediate(resolve));
       }
       if (!due.length && !this.takeDuePeek()) return;
     }

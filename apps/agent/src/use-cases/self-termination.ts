@@ -1,5 +1,9 @@
 import { AgentContext, message } from '../agent-context';
 
+/** While reports are still queued (the control plane is away), the termination waits this long, so many times at most. */
+const POSTPONE_MS = 60_000;
+const MAX_POSTPONES = 30;
+
 /**
  * The old instance terminates itself after a switch's (or promotion's) terminate wait. The
  * promise is kept in the agent's state on disk, so a restart inside the wait still keeps it
@@ -36,7 +40,14 @@ export class SelfTermination {
     this.ctx.schedule(waitMs, () => this.fire(instanceId));
   }
 
-  private async fire(instanceId: string): Promise<void> {
+  private async fire(instanceId: string, postponed = 0): Promise<void> {
+    // The queue lives on this instance's disk: deliver it first, or it goes with the instance.
+    const flushed = await this.ctx.sender.flush().catch(() => undefined);
+    if (instanceId === this.ctx.instanceId && (flushed?.remaining ?? 0) > 0 && postponed < MAX_POSTPONES) {
+      this.ctx.log('TERMINATE', 'POSTPONED', `${flushed?.remaining} report(s) not delivered yet; terminating ${instanceId} in ${POSTPONE_MS / 1000}s`);
+      this.ctx.schedule(POSTPONE_MS, () => this.fire(instanceId, postponed + 1));
+      return;
+    }
     try {
       await this.ctx.ports.cloud.terminateInstances([instanceId]);
       this.ctx.state.update({ pendingTermination: undefined });

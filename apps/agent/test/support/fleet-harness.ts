@@ -60,9 +60,10 @@ export class FleetHarness {
     instanceId: string,
     clientToken: string,
     logicalAgentId: string,
-    options: { apiUrl?: string; safeModeAfterSeconds?: number; rebalanceAlwaysReplica?: boolean; dryRun?: boolean; imds?: ImdsServer; intervals?: IntervalOverrides; timers?: ManualTimers } = {},
+    options: { apiUrl?: string; safeModeAfterSeconds?: number; rebalanceAlwaysReplica?: boolean; dryRun?: boolean; imds?: ImdsServer; imdsUrl?: string; intervals?: IntervalOverrides; timers?: ManualTimers } = {},
   ): SpotAgent {
-    const imds = new ImdsClient((options.imds ?? this.imds).endpointFor(instanceId), this.clock);
+    // imdsUrl: a server that may be stopped right now (an IMDS outage); its address is known anyway.
+    const imds = new ImdsClient(options.imdsUrl ? `${options.imdsUrl}/${instanceId}` : (options.imds ?? this.imds).endpointFor(instanceId), this.clock);
     const apiUrl = options.apiUrl ?? this.apiUrl;
     return new SpotAgent({
       settings: {
