@@ -20,14 +20,12 @@ export interface Session {
 }
 
 /**
- * The agent's lifecycle so far: register (with back-off while the control plane is away), then
- * heartbeat on the cadence the control plane sets, fetching the configuration again when its
- * version changes and registering again when the token is refused.
+ * The agent's session with the control plane: register (answering its role), heartbeat, fetch
+ * the configuration again when its version changes, register again when the token is refused.
+ * The loops that call it are SpotAgent's (agent-loops.ts, one back-off policy).
  */
 export class AgentRuntime {
   private session: Session | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
   /** Set on a replica's instance (from its user data): it registers as that replica. */
   replicaId: string | undefined;
   /** Told about every answer of the control plane (true) or a failure to reach it (false). */
@@ -109,31 +107,6 @@ export class AgentRuntime {
       }
       throw error;
     }
-  }
-
-  /** Starts the loops; keeps retrying with back-off (up to a minute) while the control plane is unreachable. */
-  start(): void {
-    this.stopped = false;
-    const loop = async (failures: number) => {
-      if (this.stopped) return;
-      let delayMs: number;
-      try {
-        await this.heartbeat();
-        delayMs = (this.session?.config.intervals.heartbeat_seconds ?? 60) * 1000;
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        delayMs = Math.min(60_000, 1000 * 2 ** Math.min(failures, 6));
-        this.log('HEARTBEAT', 'FAILURE', `${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delayMs / 1000)}s`);
-      }
-      if (!this.stopped) this.timer = setTimeout(() => void loop(failures), delayMs);
-    };
-    void loop(0);
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
   }
 
   private async contact<T>(call: () => Promise<T>): Promise<T> {

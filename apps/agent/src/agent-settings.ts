@@ -12,7 +12,7 @@ export const AGENT_CONFIG_VARIABLES: Array<{ name: string; default?: string; des
   { name: 'INTERRUPTION_CHECK_INTERVAL', default: '', description: 'Agent: seconds between IMDS notice checks (default 5)' },
   { name: 'CLEANUP_INTERVAL_HOURS', default: '24', description: 'Agent: hours between its own AMI/snapshot cleanups (0 = only when the control plane asks)' },
   { name: 'CLEANUP_RETENTION_DAYS', default: '7', description: 'Agent: its AMIs older than this go (the newest two always stay)' },
-  { name: 'SPOT_AGENT_STATE_DIR', default: '/var/lib/spot-agent', description: 'Agent: directory of the on-disk report queue' },
+  { name: 'SPOT_AGENT_STATE_DIR', default: '/var/lib/spot-agent', description: 'Agent: directory of the on-disk report queue and the agent state (role, pending termination)' },
   { name: 'SAFE_MODE', default: 'false', description: 'Agent: true = every AWS change is a DryRun, logged as "would execute"' },
   { name: 'REBALANCE_ALWAYS_REPLICA', default: 'false', description: 'Agent: true = every rebalance recommendation asks for an emergency replica at once, instead of the control plane scoring the risk' },
   { name: 'SAFE_MODE_AFTER_SECONDS', default: '900', description: 'Agent: control plane unreachable this long → safe mode (no risky moves, on-demand launches)' },
