@@ -7,6 +7,9 @@ import { ControlPlaneClient } from './control-plane.client';
 import { ImdsClient } from './imds-client';
 import { REAL_TIMERS, SpotAgent } from './spot-agent';
 
+/** Between boot attempts the API is asked GET /health this often, so a boot after an outage waits seconds, not a minute. */
+const BOOT_PROBE_MS = 5_000;
+
 /** Boots the agent (registering with back-off while the control plane is away), then runs its loops. */
 class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private stopped = false;
@@ -14,6 +17,7 @@ class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   constructor(
     private readonly agent: SpotAgent,
+    private readonly client: ControlPlaneClient,
     private readonly logger: StructuredLogger,
   ) {}
 
@@ -26,10 +30,21 @@ class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       } catch (error) {
         const delayMs = Math.min(60_000, 1000 * 2 ** Math.min(failures + 1, 6));
         this.logger.event({ level: 'warn', component: 'CORE-AGENT', action: 'BOOT', result: 'FAILURE', message: `${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delayMs / 1000)}s` });
-        this.retry = setTimeout(() => void attempt(failures + 1), delayMs);
+        this.waitThen(delayMs, () => attempt(failures + 1));
       }
     };
     void attempt(0);
+  }
+
+  /** Waits `delayMs`, or less once the API answers /health again. */
+  private waitThen(delayMs: number, next: () => Promise<void>): void {
+    const due = Date.now() + delayMs;
+    const tick = async () => {
+      if (this.stopped) return;
+      if (Date.now() >= due || (await this.client.health())) return void next();
+      this.retry = setTimeout(() => void tick(), Math.min(BOOT_PROBE_MS, Math.max(0, due - Date.now())));
+    };
+    this.retry = setTimeout(() => void tick(), Math.min(BOOT_PROBE_MS, delayMs));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -62,7 +77,11 @@ export class AgentModule {
           inject: [ControlPlaneClient],
           useFactory: (client: ControlPlaneClient) => new SpotAgent({ settings, client, timers: REAL_TIMERS, ...ports }),
         },
-        { provide: AgentLifecycle, inject: [SpotAgent, StructuredLogger], useFactory: (agent: SpotAgent, logger: StructuredLogger) => new AgentLifecycle(agent, logger) },
+        {
+          provide: AgentLifecycle,
+          inject: [SpotAgent, ControlPlaneClient, StructuredLogger],
+          useFactory: (agent: SpotAgent, client: ControlPlaneClient, logger: StructuredLogger) => new AgentLifecycle(agent, client, logger),
+        },
       ],
       exports: [SpotAgent],
     };

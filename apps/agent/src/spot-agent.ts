@@ -142,12 +142,8 @@ export class SpotAgent {
 
   // ------------------------------------------------------------------ loops
 
-  /** Starts the loops on the configured cadence (the control plane's unless overridden); a retired agent runs none. */
+  /** Starts the loops on the configured cadence (the control plane's unless overridden); a retired agent only flushes its queue. */
   start(): void {
-    if (this.ctx.role === 'retired') {
-      this.log('START', 'SKIPPED', `retired: no loops${this.pendingTermination ? `; terminating ${this.pendingTermination.instanceId} at ${this.pendingTermination.at}` : ''}`);
-      return;
-    }
     this.loops?.stop();
     const loops = new AgentLoops(
       this.timers,
@@ -155,6 +151,12 @@ export class SpotAgent {
       (name, error, delayMs) => this.log(name, 'FAILURE', `${message(error)}; next try in ${Math.round(delayMs / 1000)}s`),
     );
     this.loops = loops;
+    if (this.ctx.role === 'retired') {
+      // No heartbeat, pricing or commands (the workload runs elsewhere): only what is still queued goes out.
+      this.log('START', 'RETIRED', `no loops but the report flush${this.pendingTermination ? `; terminating ${this.pendingTermination.instanceId} at ${this.pendingTermination.at}` : ''}`);
+      loops.every('FLUSH', () => 60, async () => (this.queue.size ? this.sender.flush() : undefined), { backoff: 'none', firstAfterSeconds: 60 });
+      return;
+    }
     const seconds = (name: 'heartbeat' | 'pricing' | 'commands' | 'interruptions', fromConfig: (s: Session) => number, fallback: number) => () =>
       this.ports.settings.intervals?.[name] ?? (this.runtime.current ? fromConfig(this.runtime.current) : fallback);
     const controlPlane = { backoff: 'control-plane' } as const;

@@ -57,7 +57,7 @@ describeEachDatabase('agent restarts end to end', (db) => {
     expect(row.instance_id).toBe(newInstance);
     expect(again.role).toBe('retired');
     expect(restarted.pendingTermination).toEqual({ instanceId: oldInstance, at: new Date(switchedAt + 300_000).toISOString() });
-    restarted.start(); // a retired agent runs no loops
+    restarted.start(); // a retired agent runs no heartbeat, pricing or command loop: only its report flush
     await successor.heartbeatOnce();
     expect(successor.currentRole).toBe('primary');
     expect(fleet.logLines.some((l) => l.includes('[BOOT] [SUCCESS]') && l.includes('not taking the workload back'))).toBe(true);
