@@ -32,7 +32,8 @@ const POOLS = ['m5.large.eu-west-1a', 'm5.large.eu-west-1b', 'm5.large.eu-west-1
 /**
  * Issue 13's soak in virtual time: a 5-instance simulated fleet for 24 h with random agent
  * restarts, control-plane outages (the API process stops and starts again on the same port and
- * database), IMDS outages and force-switches, with the real agent code and the real API. The
+ * database), IMDS outages, force-switches and spot interruptions (failover to an emergency replica,
+ * whose agent is then restarted like any other), with the real agent code and the real API. The
  * agents boot on every instance that comes up (as the AMI's unit would) and stop with it. At the
  * end every workload runs on exactly one primary, no instance is left running that no workload
  * owns, and no report was lost or refused. SQLite only: this exercises the agents, not the dialect
@@ -70,7 +71,7 @@ describe(`agent soak: ${SOAK_HOURS} h of restarts and outages across 5 instances
   it('ends with every workload on exactly one primary, no orphaned instance and no lost report', async () => {
     const rand = random(SEED);
     const { clientToken, clientId } = await new ApiActor(api!).signup('Soak Inc', 'ops@soak.test');
-    const counts = { restarts: 0, apiOutages: 0, imdsOutages: 0, switchesAsked: 0, switchesDone: 0 };
+    const counts = { restarts: 0, apiOutages: 0, imdsOutages: 0, switchesAsked: 0, switchesDone: 0, interruptions: 0 };
 
     const spawnAgent = (instanceId: string, logicalId: string) => {
       const agent = fleet.agentOn(instanceId, clientToken, logicalId, { imdsUrl: `http://127.0.0.1:${imdsPort}`, timers, intervals: { heartbeat: 300, pricing: 1800, commands: 120, interruptions: 5 } });
@@ -153,6 +154,16 @@ describe(`agent soak: ${SOAK_HOURS} h of restarts and outages across 5 instances
           const pool = POOLS.filter((p) => p !== target.current_pool_id)[Math.floor(rand() * (POOLS.length - 1))];
           const forced = await api.http().post(`/api/client/instances/${target.id}/force-switch`).set(bearer(userToken)).set('Idempotency-Key', randomUUID()).send({ target: 'pool', pool_id: pool });
           if (forced.status === 201) counts.switchesAsked += 1;
+        }
+      }
+      // A spot interruption of a workload's current instance: about every 4 h (notice → failover → promotion).
+      if (api && rand() < STEP_SECONDS / (4 * 3600)) {
+        const rows: Array<{ instance_id: string }> = await api.dataSource.query('SELECT instance_id FROM agents WHERE client_id = ?', [clientId]);
+        const spot = fleet.cloud.listInstances().filter((i) => i.mode === 'spot' && i.state === 'running' && rows.some((r) => r.instance_id === i.instanceId));
+        const victim = spot[Math.floor(rand() * spot.length)];
+        if (victim) {
+          fleet.cloud.scheduleInterruption(victim.instanceId, { actionAt: new Date(now + 120_000) });
+          counts.interruptions += 1;
         }
       }
       await step();
