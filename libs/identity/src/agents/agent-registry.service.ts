@@ -451,6 +451,27 @@ export class AgentRegistry {
     return { agent, agentToken: this.tokens.issueAgentToken(agent), config: agentConfigOf(agent) };
   }
 
+  /** Replaced instances whose terminate wait ended by `cutoff` and that still run as far as we know. */
+  instancesPendingTermination(cutoff: Date, limit = 200): Promise<InstanceEntity[]> {
+    return this.instances.findPendingTerminationDue(cutoff, limit);
+  }
+
+  /**
+   * Settles an instance's pending termination: terminated at `terminatedAt`, or (null) not to be
+   * terminated after all (it stands by as a replica, or termination was given up). Only while
+   * the instance is still inactive: a workload that moved back onto it keeps it.
+   */
+  async settlePendingTermination(instanceRecordId: string, terminatedAt: Date | null, manager?: EntityManager): Promise<boolean> {
+    const work = async (m: EntityManager) => {
+      const instance = await this.instances.findByIdIn(instanceRecordId, m);
+      if (!instance || instance.isActive) return false;
+      Object.assign(instance, { terminateAfter: null, updatedAt: this.clock.now(), ...(terminatedAt ? { terminatedAt } : {}) });
+      await this.instances.save(instance, m);
+      return true;
+    };
+    return manager ? work(manager) : this.tx.run(work);
+  }
+
   /** The client's agent of a logical id, or null. */
   findByLogicalId(clientId: string, logicalAgentId: string): Promise<AgentEntity | null> {
     return this.agents.findByLogicalId(clientId, logicalAgentId);
