@@ -60,6 +60,7 @@ export interface HeartbeatResult {
 }
 
 const COMPONENT = 'CORE-IDENTITY';
+const EC2_INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** An instance the workload moves to (switch, failover, promotion), with what it costs. */
 export interface InstancePlacement {
@@ -546,6 +547,17 @@ export class AgentRegistry {
   async getInstance(clientId: string, id: string): Promise<InstanceEntity> {
     const instance = await this.instances.findById(id);
     if (!instance || instance.clientId !== clientId) throw DomainError.notFound('instance', id);
+    return instance;
+  }
+
+  /**
+   * One of the client's instances by its record id or by its EC2 instance id (`i-…`), as the
+   * portal and integrations know either (issue 13). Another client's instance is not found.
+   */
+  async getInstanceByAnyId(clientId: string, id: string): Promise<InstanceEntity> {
+    if (!EC2_INSTANCE_ID.test(id)) return this.getInstance(clientId, id);
+    const instance = await this.instances.findByInstanceId(clientId, id);
+    if (!instance) throw DomainError.notFound('instance', id);
     return instance;
   }
 
