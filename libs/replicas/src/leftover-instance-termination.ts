@@ -22,6 +22,8 @@ const COMPONENT = 'SVC-REPLICA';
 /** Terminate commands tried per instance before the control plane gives up and says so. */
 export const MAX_ATTEMPTS = 3;
 const keyOf = (instanceRecordId: string, attempt: number) => `terminate-leftover:${instanceRecordId}:${attempt}`;
+/** Reported done for real: a dry run (the agent's SAFE_MODE) terminated nothing. */
+const isDone = (command: CommandRecord) => command.status === 'completed' && command.result?.dry_run !== true;
 
 /**
  * Durable pending termination, control-plane half (issue 13). A replaced instance whose
@@ -67,7 +69,8 @@ export class LeftoverInstanceTermination {
       report.settled += 1;
       return;
     }
-    const agent = await this.registry.lockForUpdate(instance.agentId, manager);
+    // Client first, then agent: the order failovers take them in (ReplicaService.promoteLocked).
+    const agent = await this.registry.lockWithClient(instance.agentId, manager);
     if ((await this.replicas.live(agent.id, manager)).some((r) => r.instanceId === instance.instanceId)) {
       // It stands by as a replica of the new primary (a demoted old primary): it stays.
       await this.registry.settlePendingTermination(instance.id, null, manager);
@@ -78,9 +81,9 @@ export class LeftoverInstanceTermination {
     let last: CommandRecord | null = null;
     for (; attempt <= MAX_ATTEMPTS; attempt += 1) {
       last = await this.commands.findByIdempotencyKey(agent.id, keyOf(instance.id, attempt));
-      if (!last || last.status === 'pending' || last.status === 'executing' || last.status === 'completed') break;
+      if (!last || last.status === 'pending' || last.status === 'executing' || isDone(last)) break;
     }
-    if (last?.status === 'completed') {
+    if (last && isDone(last)) {
       const at = last.completedAt ?? this.clock.now();
       await this.registry.settlePendingTermination(instance.id, at, manager);
       await this.switches.recordOldTerminated(agent.id, instance.instanceId, at, manager);
