@@ -165,6 +165,6 @@ describeEachDatabase('registration answers the current role', (db) => {
     // The standby is deleted; its agent registering with that replica id is retired, not 409.
     await api.http().delete(`/api/agents/${web.agentId}/replicas/${standbyId}`).set(bearer(clientToken)).expect(200);
     const ended = await register({ logical_agent_id: 'search', instance_id: web.instanceId, replica_id: standbyId }).expect(201);
-    expect(ended.body).toMatchObject({ role: 'retired', retired_reason: 'replica-ended', terminate_at: null, replica_id: standbyId });
+    expect(ended.body).toMatchObject({ role: 'retired', retired_reason: 'replica-ended', terminate_at: api.clock.now().toISOString(), replica_id: standbyId });
   });
 });

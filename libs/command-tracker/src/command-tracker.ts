@@ -38,6 +38,13 @@ export interface ExecutionReceipt {
 /** The agent's settings as they are now, read only when a settings-dependent command is claimed. */
 export type SettingsAtClaim = () => Promise<Record<string, unknown>>;
 
+/**
+ * Told of every result an agent reports (a repeated report too, so work that failed after the
+ * first report is done on the retry: listeners must be idempotent). Runs after the result is
+ * committed, in its own transaction.
+ */
+export type ResultListener = (command: CommandRecord) => Promise<void>;
+
 export interface CommandFilter {
   agentId?: string;
   clientId?: string;
@@ -75,6 +82,8 @@ const strip = (row: CommandEntity): CommandRecord => {
  * (poll or issue) or in the expiry job. Every transition is appended to system_events.
  */
 export class CommandTracker {
+  private readonly resultListeners: ResultListener[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
@@ -85,6 +94,11 @@ export class CommandTracker {
 
   private repo(manager: EntityManager = this.dataSource.manager) {
     return manager.getRepository(CommandEntity);
+  }
+
+  /** Registers a listener for reported results (e.g. the replicas lib fails a dry-run launch's replica). */
+  onResult(listener: ResultListener): void {
+    this.resultListeners.push(listener);
   }
 
   async issue(input: IssueCommand, manager?: EntityManager): Promise<CommandRecord> {
@@ -232,6 +246,12 @@ export class CommandTracker {
    */
   async recordExecution(agentId: string, commandId: string, outcome: ExecutionOutcome): Promise<ExecutionReceipt> {
     assertSmallJson(outcome.result, 'result');
+    const receipt = await this.recordExecutionIn(agentId, commandId, outcome);
+    for (const listener of this.resultListeners) await listener(receipt.command);
+    return receipt;
+  }
+
+  private recordExecutionIn(agentId: string, commandId: string, outcome: ExecutionOutcome): Promise<ExecutionReceipt> {
     return this.tx.run(async (manager) => {
       const command = await this.repo(manager).findOne({ where: { id: commandId }, lock: writeLock(manager) });
       if (!command || command.agentId !== agentId) throw DomainError.notFound('command', commandId);
@@ -318,6 +338,11 @@ export class CommandTracker {
   async openFor(agentId: string): Promise<CommandRecord[]> {
     const rows = await this.repo().find({ where: { agentId, status: In(['pending', 'executing']) }, order: { priority: 'DESC', createdAt: 'ASC', id: 'ASC' } });
     return rows.map(strip);
+  }
+
+  /** The agent's command issued with this idempotency key, whatever became of it. */
+  findByIdempotencyKey(agentId: string, idempotencyKey: string): Promise<CommandRecord | null> {
+    return this.findByKey(agentId, idempotencyKey);
   }
 
   private async findByKey(agentId: string, idempotencyKey: string, manager?: EntityManager): Promise<CommandRecord | null> {

@@ -1,4 +1,4 @@
-import { DomainError } from '@spot/core';
+import { Clock, DomainError } from '@spot/core';
 import { AgentConfig, AgentRegistration, AgentRegistry } from '@spot/identity';
 import { ReplicaService } from './replica-service';
 
@@ -29,6 +29,7 @@ export class AgentRoleRegistration {
   constructor(
     private readonly registry: AgentRegistry,
     private readonly replicas: ReplicaService,
+    private readonly clock: Clock,
   ) {}
 
   async register(clientId: string, input: AgentRegistration, replicaId?: string): Promise<RoleRegistration> {
@@ -58,7 +59,9 @@ export class AgentRoleRegistration {
       return this.register(clientId, input);
     }
     const credentials = { agentId: agent.id, agentToken, created: false, instanceChanged: false, config, replicaId };
-    if (!replica.isActive) return { ...credentials, role: 'retired', retiredReason: 'replica-ended', terminateAt: null };
+    // An ended replica's instance has no reason to run: its agent is told to end it now (the
+    // control plane has also asked the primary's agent to, when it knew the instance).
+    if (!replica.isActive) return { ...credentials, role: 'retired', retiredReason: 'replica-ended', terminateAt: this.clock.now() };
     await this.replicas.attachReplicaAgent(agent.id, replicaId, input.instanceId);
     return { ...credentials, role: 'replica', retiredReason: null, terminateAt: null };
   }

@@ -8,3 +8,7 @@ export { ReplicaCostLedger } from './replica-cost-ledger';
 export { ReplicasModule } from './replicas.module';
 export { AgentRoleRegistration } from './agent-role-registration';
 export type { RoleRegistration } from './agent-role-registration';
+export { ReplicaTimeouts } from './replica-timeouts';
+export type { ReplicaTimeoutSettings, ReplicaTimeoutReport } from './replica-timeouts';
+export { LeftoverInstanceTermination, MAX_ATTEMPTS as LEFTOVER_TERMINATION_ATTEMPTS } from './leftover-instance-termination';
+export type { LeftoverTerminationReport } from './leftover-instance-termination';

@@ -103,7 +103,7 @@ export class RegisterAgentResponseDto {
     type: String,
     nullable: true,
     example: '2026-11-24T20:05:00.000Z',
-    description: 'Only when role is retired: when this instance is to be terminated (end of terminate_wait_seconds after the switch); null when it is not to be terminated (auto-terminate off)',
+    description: 'Only when role is retired: when this instance is to be terminated (instance-replaced: end of terminate_wait_seconds after the switch; replica-ended: now); null when it is not to be terminated (auto-terminate off)',
   })
   terminate_at?: string | null;
 }

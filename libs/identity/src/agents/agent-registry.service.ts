@@ -60,6 +60,7 @@ export interface HeartbeatResult {
 }
 
 const COMPONENT = 'CORE-IDENTITY';
+const EC2_INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** An instance the workload moves to (switch, failover, promotion), with what it costs. */
 export interface InstancePlacement {
@@ -451,6 +452,27 @@ export class AgentRegistry {
     return { agent, agentToken: this.tokens.issueAgentToken(agent), config: agentConfigOf(agent) };
   }
 
+  /** Replaced instances whose terminate wait ended by `cutoff` and that still run as far as we know. */
+  instancesPendingTermination(cutoff: Date, limit = 200): Promise<InstanceEntity[]> {
+    return this.instances.findPendingTerminationDue(cutoff, limit);
+  }
+
+  /**
+   * Settles an instance's pending termination: terminated at `terminatedAt`, or (null) not to be
+   * terminated after all (it stands by as a replica, or termination was given up). Only while
+   * the instance is still inactive: a workload that moved back onto it keeps it.
+   */
+  async settlePendingTermination(instanceRecordId: string, terminatedAt: Date | null, manager?: EntityManager): Promise<boolean> {
+    const work = async (m: EntityManager) => {
+      const instance = await this.instances.findByIdIn(instanceRecordId, m);
+      if (!instance || instance.isActive) return false;
+      Object.assign(instance, { terminateAfter: null, updatedAt: this.clock.now(), ...(terminatedAt ? { terminatedAt } : {}) });
+      await this.instances.save(instance, m);
+      return true;
+    };
+    return manager ? work(manager) : this.tx.run(work);
+  }
+
   /** The client's agent of a logical id, or null. */
   findByLogicalId(clientId: string, logicalAgentId: string): Promise<AgentEntity | null> {
     return this.agents.findByLogicalId(clientId, logicalAgentId);
@@ -525,6 +547,17 @@ export class AgentRegistry {
   async getInstance(clientId: string, id: string): Promise<InstanceEntity> {
     const instance = await this.instances.findById(id);
     if (!instance || instance.clientId !== clientId) throw DomainError.notFound('instance', id);
+    return instance;
+  }
+
+  /**
+   * One of the client's instances by its record id or by its EC2 instance id (`i-…`), as the
+   * portal and integrations know either (issue 13). Another client's instance is not found.
+   */
+  async getInstanceByAnyId(clientId: string, id: string): Promise<InstanceEntity> {
+    if (!EC2_INSTANCE_ID.test(id)) return this.getInstance(clientId, id);
+    const instance = await this.instances.findByInstanceId(clientId, id);
+    if (!instance) throw DomainError.notFound('instance', id);
     return instance;
   }
 
