@@ -19,3 +19,6 @@ export const PATTERNS = {
 export const PASSWORD_MIN_LENGTH = 8;
 /** bcrypt only reads the first 72 bytes. */
 export const PASSWORD_MAX_BYTES = 72;
+
+/** Largest JSON object an agent may attach to a report: it is kept in a TEXT column (64 KB on MySQL). */
+export const MAX_REPORT_JSON_CHARS = 16_000;
