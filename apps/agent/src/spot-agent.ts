@@ -291,7 +291,7 @@ export class SpotAgent {
   async reportSyncOnce(progress: number, latencyMs = 0): Promise<void> {
     const replicaId = this.runtime.replicaId;
     if (this.role !== 'replica' || !replicaId) return;
-    this.queue.enqueue('replica-sync', 'POST', `/api/agents/{agent}/replicas/${replicaId}/sync-status`, { progress, latency_ms: latencyMs, sync_status: progress >= 100 ? 'synced' : 'syncing' });
+    this.queue.enqueue('replica-sync', 'POST', `/api/agents/{agent}/replicas/${replicaId}/sync-status`, { report_id: randomUUID(), progress, latency_ms: latencyMs, sync_status: progress >= 100 ? 'synced' : 'syncing' });
     await this.sender.flush();
   }
 
@@ -337,6 +337,7 @@ export class SpotAgent {
       const moved = await this.moveTo(instance, { mode: 'on-demand', instanceType: instance.instanceType, az: instance.az }, `safe-mode-${instance.instanceId}`, 'safe-mode-failover');
       if (!moved) return;
       this.queue.enqueue('switch-report', 'POST', '/api/agents/{agent}/switch-report', {
+        report_id: randomUUID(),
         old_instance_id: instance.instanceId,
         new_instance_id: moved.instance.instanceId,
         mode: 'on-demand',
@@ -360,7 +361,7 @@ export class SpotAgent {
 
   private async refuse(command: CommandDto, reason: string): Promise<void> {
     const now = iso(this.ports.clock.now());
-    this.queue.enqueue('command-executed', 'POST', `/api/agents/{agent}/commands/${command.id}/executed`, { success: false, error_message: reason, started_at: now, completed_at: now }, `executed:${command.id}`);
+    this.queue.enqueue('command-executed', 'POST', `/api/agents/{agent}/commands/${command.id}/executed`, { report_id: randomUUID(), success: false, error_message: reason, started_at: now, completed_at: now }, `executed:${command.id}`);
     await this.sender.flush();
   }
 
@@ -401,6 +402,7 @@ export class SpotAgent {
       'POST',
       `/api/agents/{agent}/commands/${command.id}/executed`,
       {
+        report_id: randomUUID(),
         success: !error,
         result,
         ...(error ? { error_message: error.slice(0, 2000) } : {}),
@@ -430,6 +432,7 @@ export class SpotAgent {
       moved = await this.moveTo(instance, target, command.id, `switch-${command.id.slice(0, 8)}`);
     } catch (error) {
       this.queue.enqueue('switch-report', 'POST', '/api/agents/{agent}/switch-report', {
+        report_id: randomUUID(),
         command_id: command.id,
         old_instance_id: instance.instanceId,
         new_instance_id: instance.instanceId,
@@ -446,6 +449,7 @@ export class SpotAgent {
     const price = await this.priceOf(target.mode, target.instanceType, target.az, instance.region);
     const onDemand = this.ports.catalog.onDemandPrice(instance.region, target.instanceType);
     this.queue.enqueue('switch-report', 'POST', '/api/agents/{agent}/switch-report', {
+      report_id: randomUUID(),
       command_id: command.id,
       old_instance_id: instance.instanceId,
       new_instance_id: moved.instance.instanceId,
