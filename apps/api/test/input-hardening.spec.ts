@@ -46,6 +46,8 @@ const CASES: Case[] = [
   agentCase('cleanup started_at in year 0', 'cleanup-report', cleanup({ started_at: '0000-01-01T00:00:00Z' }), 'started_at'),
   agentCase('switch downtime_ms 1e308', 'switch-report', switchReport({ downtime_ms: 1e308 }), 'downtime_ms'),
   agentCase('switch price 1e308', 'switch-report', switchReport({ price: 1e308 }), 'price'),
+  agentCase('switch pool_id of 300 characters', 'switch-report', switchReport({ mode: 'spot', pool_id: `m5.${'a'.repeat(280)}.eu-west-1a` }), 'pool_id'),
+  { name: 'replica pool_id of 300 characters', path: (c) => `/api/agents/${c.agentId}/replicas`, auth: (c) => c.user, body: { pool_id: `m5.${'a'.repeat(280)}.eu-west-1a` }, field: 'pool_id' },
   agentCase('switch initiated_at 10000 years out', 'switch-report', switchReport({ initiated_at: '+275760-09-13T00:00:00Z' }), 'initiated_at'),
   { name: 'command result of 900 KB', path: (c) => `/api/agents/${c.agentId}/commands/${c.commandId}/executed`, auth: (c) => c.agentToken, body: { success: true, result: big(900_000) }, field: 'result' },
   { name: 'command duration_ms 1e308', path: (c) => `/api/agents/${c.agentId}/commands/${c.commandId}/executed`, auth: (c) => c.agentToken, body: { success: true, duration_ms: 1e308 }, field: 'duration_ms' },

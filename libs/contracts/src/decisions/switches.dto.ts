@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PageMetaDto } from '../common/page.dto';
-import { PATTERNS } from '../common/validation-patterns';
+import { MAX_POOL_ID_LENGTH, PATTERNS } from '../common/validation-patterns';
 import { IsTimestamp } from '../common/validators';
 import { CAPACITY_MODES } from '../agents/register-agent.dto';
 import { CommandDto } from './commands.dto';
@@ -41,6 +41,7 @@ export class SwitchReportRequestDto {
 
   @ApiPropertyOptional({ example: 'm5.large.eu-west-1b', description: 'Spot pool of the new instance (gives its type and AZ)' })
   @IsOptional()
+  @MaxLength(MAX_POOL_ID_LENGTH)
   @Matches(PATTERNS.poolId, { message: 'pool_id must look like m5.large.eu-west-1b' })
   pool_id?: string;
 
@@ -266,6 +267,7 @@ export class ForceSwitchRequestDto {
 
   @ApiPropertyOptional({ example: 'm5.large.eu-west-1b', description: 'Required when target is pool' })
   @ValidateIf((o: ForceSwitchRequestDto) => o.target === 'pool' || o.pool_id !== undefined)
+  @MaxLength(MAX_POOL_ID_LENGTH)
   @Matches(PATTERNS.poolId, { message: 'pool_id must look like m5.large.eu-west-1b (required when target is pool)' })
   pool_id?: string;
 }

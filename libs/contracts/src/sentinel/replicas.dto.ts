@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../common/page.dto';
-import { PATTERNS } from '../common/validation-patterns';
+import { MAX_POOL_ID_LENGTH, PATTERNS } from '../common/validation-patterns';
 import { IsDisplayName } from '../common/validators';
 
 export const REPLICA_TYPES = ['manual', 'automatic-rebalance', 'automatic-termination'] as const;
@@ -16,6 +16,7 @@ export class CreateReplicaRequestDto {
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
   @IsString()
+  @MaxLength(MAX_POOL_ID_LENGTH)
   @Matches(POOL_ID, { message: 'pool_id must look like m5.large.eu-west-1b' })
   pool_id?: string | null;
 
@@ -23,6 +24,7 @@ export class CreateReplicaRequestDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @MaxLength(32, { each: true })
   @Matches(PATTERNS.az, { each: true, message: 'each of exclude_zones must look like eu-west-1a' })
   exclude_zones?: string[];
 
