@@ -10,13 +10,16 @@ describeEachDatabase('agent reports are idempotent', (db) => {
   let api: TestApi;
   let actor: ApiActor;
   let clientToken: string;
+  let clientId: string;
+  let admin: string;
 
   beforeAll(async () => {
     api = await startTestApi(db());
     actor = new ApiActor(api);
-    const admin = await actor.adminToken();
+    admin = await actor.adminToken();
     const client = await actor.createClient(admin, { name: 'Idempotent Co', max_agents: 50, max_instances: 200 });
     clientToken = client.clientToken;
+    clientId = client.id;
     await putSpotPrices(api.dataSource, api.clock, [
       { instanceType: 'm5.large', az: 'eu-west-1a', price: 0.04 },
       { instanceType: 'm5.large', az: 'eu-west-1b', price: 0.045 },
@@ -50,6 +53,24 @@ describeEachDatabase('agent reports are idempotent', (db) => {
       // And once more, later: the same record.
       const later = await post(`/api/agents/${a.id}/switch-report`, a.token, report).expect(200);
       expect(later.body).toMatchObject({ duplicate: true, switch: { id: answers[0].body.switch.id } });
+    });
+
+    it('answers five concurrent copies of the report of a switch command with the first record', async () => {
+      const a = await agent('switch-command', 'spot');
+      const instances = await api.http().get(`/api/client/${clientId}/instances`).set(bearer(admin)).expect(200);
+      const record = instances.body.items.find((i: { agent_id: string }) => i.agent_id === a.id);
+      await api.http().post(`/api/client/instances/${record.id}/force-switch`).set(bearer(admin)).send({ target: 'on-demand' }).expect(201);
+      const claimed = await api.http().get(`/api/agents/${a.id}/pending-commands`).set(bearer(a.token)).expect(200);
+      const commandId = claimed.body.commands[0].id;
+      const newInstance = freshInstanceId();
+      const report = { report_id: randomUUID(), command_id: commandId, old_instance_id: a.instanceId, new_instance_id: newInstance, mode: 'on-demand', success: true };
+      const answers = await copies(5, () => post(`/api/agents/${a.id}/switch-report`, a.token, report));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(new Set(answers.map((r) => r.body.switch.id)).size).toBe(1);
+      expect(await count('SELECT COUNT(*) AS n FROM switches WHERE agent_id = ?', [a.id])).toBe(1);
+      // A copy with a different report id for the same command is the same switch too.
+      const other = await post(`/api/agents/${a.id}/switch-report`, a.token, { ...report, report_id: randomUUID() }).expect(200);
+      expect(other.body).toMatchObject({ duplicate: true, switch: { id: answers[0].body.switch.id } });
     });
 
     it('stores a failed report without command_id once, however often and however concurrently it is sent', async () => {
