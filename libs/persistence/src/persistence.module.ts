@@ -6,6 +6,7 @@ import { DatabaseHealth } from './database-health';
 import { DatabaseLock } from './database-lock';
 import { assertNoPendingMigrations, migrateDatabase } from './migration-runner';
 import { JobRunLog } from './job-run-log';
+import { JobPeriodLedger } from './job-period-ledger';
 import { SystemEventLog } from './system-event-log';
 import { TransactionRunner } from './transaction-runner';
 
@@ -48,13 +49,14 @@ export class PersistenceModule {
         { provide: DatabaseLock, inject: [DataSource], useFactory: (ds: DataSource) => DatabaseLock.for(ds) },
         { provide: DatabaseHealth, inject: [DataSource], useFactory: (ds: DataSource) => new DatabaseHealth(ds) },
         { provide: JobRunLog, inject: [DataSource], useFactory: (ds: DataSource) => new JobRunLog(ds) },
+        { provide: JobPeriodLedger, inject: [DataSource], useFactory: (ds: DataSource) => new JobPeriodLedger(ds) },
         {
           provide: SystemEventLog,
           inject: [DataSource, Clock, IdGenerator],
           useFactory: (ds: DataSource, clock: Clock, ids: IdGenerator) => new SystemEventLog(ds, clock, ids),
         },
       ],
-      exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog, JobRunLog],
+      exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog, JobRunLog, JobPeriodLedger],
     };
   }
 }
