@@ -66,7 +66,11 @@ export class JobRunner {
     return outcome;
   }
 
-  /** Runs `work` if this is the first claim of the job's current period (jobs without a period always run). */
+  /**
+   * Runs `work` if this is the first claim of the job's current period (jobs without a period
+   * always run). The claim comes first, so a failed run is retried next period, not by the other
+   * scheduler in the same one (every job is idempotent and catches up on its next run).
+   */
   private async oncePerPeriod(job: string, at: Date, work: () => Promise<string>): Promise<string | typeof ALREADY_RAN> {
     const periodMs = JOB_PERIODS_MS[job];
     if (periodMs === undefined) return work();
