@@ -5,3 +5,4 @@ export * from './lib-context';
 export * from './prices';
 export * from './onnx-models';
 export * from './scheduler-app';
+export * from './virtual-timers';
