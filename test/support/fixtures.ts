@@ -58,6 +58,7 @@ export async function insertClientWithAgent(
     lastSwitchAt: null,
     replacedAt: null,
     terminatedAt: null,
+    terminateAfter: null,
     createdAt: at,
     updatedAt: at,
   };

@@ -6,3 +6,4 @@ export * from './prices';
 export * from './onnx-models';
 export * from './scheduler-app';
 export * from './virtual-timers';
+export * from './sqlite-lock';

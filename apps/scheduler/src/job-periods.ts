@@ -21,6 +21,8 @@ export const JOB_PERIODS_MS: Readonly<Record<string, number>> = {
   'replica-coordinator': 10 * SECOND,
   'emergency-queue': 10 * SECOND,
   'client-growth-snapshot': DAY,
+  'replica-timeouts': MINUTE,
+  'leftover-termination': MINUTE,
 };
 
 /** Claims older than this many periods (and at least a day) are pruned. */

@@ -19,6 +19,7 @@ import { PriceRetentionJob } from './jobs/price-retention.job';
 import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
 import { SavingsSnapshotJob } from './jobs/savings-snapshot.job';
 import { EmergencyQueueJob, GrowthSnapshotJob, HealthMonitorJob, ReplicaCoordinatorJob } from './jobs/sentinel.jobs';
+import { LeftoverTerminationJob, ReplicaTimeoutJob } from './jobs/instance-lifecycle.jobs';
 
 export const SCHEDULED_JOBS = [
   RevokedTokenPurgeJob,
@@ -32,6 +33,8 @@ export const SCHEDULED_JOBS = [
   ReplicaCoordinatorJob,
   EmergencyQueueJob,
   GrowthSnapshotJob,
+  ReplicaTimeoutJob,
+  LeftoverTerminationJob,
 ];
 
 @Module({})

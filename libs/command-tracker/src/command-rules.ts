@@ -11,6 +11,14 @@ export const COMMAND_TYPES = ['switch', 'launch-replica', 'promote-replica', 'em
 export type KnownCommandType = (typeof COMMAND_TYPES)[number];
 
 /**
+ * Commands whose execution depends on the agent's settings (terminate wait, auto-terminate):
+ * their payload gets the settings as they are when the agent claims them (issue 13), so a
+ * setting changed just before the claim is the one the agent acts on. Mirrors
+ * SETTINGS_STAMPED_COMMANDS of the wire contract (libs/contracts, commands.dto.ts).
+ */
+export const SETTINGS_STAMPED_COMMAND_TYPES: readonly string[] = ['switch', 'launch-replica', 'emergency-launch', 'promote-replica'];
+
+/**
  * How long a command may wait to be claimed before it is stale. A decision is re-evaluated every
  * 5 minutes, so an automatic command older than two passes is out of date; an emergency command
  * is useless once the 2-minute notice has long passed; people get more slack.

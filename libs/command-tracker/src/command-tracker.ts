@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, In, LessThanOrEqual, QueryDeepPartialEntity } from 'typeorm';
 import { Clock, DomainError, IdGenerator } from '@spot/core';
 import { CommandEntity, CommandStatus, insertRow, isUniqueViolation, SystemEventLog, TransactionRunner, writeLock } from '@spot/persistence';
-import { COMMAND_PRIORITY, CommandOrigin, conflictGroupOf, DEFAULT_TTL_SECONDS, EXECUTION_TIMEOUT_SECONDS } from './command-rules';
+import { COMMAND_PRIORITY, CommandOrigin, conflictGroupOf, DEFAULT_TTL_SECONDS, EXECUTION_TIMEOUT_SECONDS, SETTINGS_STAMPED_COMMAND_TYPES } from './command-rules';
 
 /** A command as the rest of the product sees it (the row without its relation). */
 export type CommandRecord = Omit<CommandEntity, 'agent'>;
@@ -34,6 +34,16 @@ export interface ExecutionReceipt {
   /** The result had been recorded already (a retry): nothing changed. */
   alreadyRecorded: boolean;
 }
+
+/** The agent's settings as they are now, read only when a settings-dependent command is claimed. */
+export type SettingsAtClaim = () => Promise<Record<string, unknown>>;
+
+/**
+ * Told of every result an agent reports (a repeated report too, so work that failed after the
+ * first report is done on the retry: listeners must be idempotent). Runs after the result is
+ * committed, in its own transaction.
+ */
+export type ResultListener = (command: CommandRecord) => Promise<void>;
 
 export interface CommandFilter {
   agentId?: string;
@@ -72,6 +82,8 @@ const strip = (row: CommandEntity): CommandRecord => {
  * (poll or issue) or in the expiry job. Every transition is appended to system_events.
  */
 export class CommandTracker {
+  private readonly resultListeners: ResultListener[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tx: TransactionRunner,
@@ -82,6 +94,11 @@ export class CommandTracker {
 
   private repo(manager: EntityManager = this.dataSource.manager) {
     return manager.getRepository(CommandEntity);
+  }
+
+  /** Registers a listener for reported results (e.g. the replicas lib fails a dry-run launch's replica). */
+  onResult(listener: ResultListener): void {
+    this.resultListeners.push(listener);
   }
 
   async issue(input: IssueCommand, manager?: EntityManager): Promise<CommandRecord> {
@@ -179,9 +196,10 @@ export class CommandTracker {
    * Hands the agent its next commands, highest priority first, and marks them executing. Each
    * claim is a conditional UPDATE (status still pending), so two pollers never get the same
    * command. A command is held back while another command of its conflict group is executing,
-   * unless it is an emergency.
+   * unless it is an emergency. Commands that depend on the agent's settings (switch, replica
+   * launches, promotion) get `settingsAtClaim()` merged into their payload, stored with the claim.
    */
-  async claimNext(agentId: string, limit = 10): Promise<CommandRecord[]> {
+  async claimNext(agentId: string, limit = 10, settingsAtClaim?: SettingsAtClaim): Promise<CommandRecord[]> {
     const now = this.clock.now();
     const pending = await this.repo().find({
       where: { agentId, status: 'pending' },
@@ -198,18 +216,24 @@ export class CommandTracker {
     const busy = new Set(executing.map((c) => conflictGroupOf(c.commandType, c.payload)).filter((g): g is string => g !== null));
 
     const claimed: CommandRecord[] = [];
+    let settings: Record<string, unknown> | undefined;
     for (const candidate of candidates) {
       if (claimed.length >= limit) break;
       const group = conflictGroupOf(candidate.commandType, candidate.payload);
       if (group !== null && busy.has(group) && candidate.origin !== 'emergency') continue;
+      const stamped = settingsAtClaim !== undefined && SETTINGS_STAMPED_COMMAND_TYPES.includes(candidate.commandType);
+      if (stamped && settings === undefined) settings = await settingsAtClaim();
+      const payload = stamped ? { ...(candidate.payload ?? {}), ...settings } : candidate.payload;
       const won = await this.tx.run(async (manager) => {
-        const result = await this.repo(manager).update({ id: candidate.id, status: 'pending' }, { status: 'executing', claimedAt: now, updatedAt: now });
+        const changes = { status: 'executing' as CommandStatus, claimedAt: now, updatedAt: now, ...(stamped ? { payload } : {}) };
+        // TypeORM's deep-partial type rejects JSON columns typed as records.
+        const result = await this.repo(manager).update({ id: candidate.id, status: 'pending' }, changes as QueryDeepPartialEntity<CommandEntity>);
         if (result.affected !== 1) return false;
-        await this.record(manager, { ...candidate, status: 'executing' }, 'command.claimed', `${candidate.origin} ${candidate.commandType} command handed to the agent`, {});
+        await this.record(manager, { ...candidate, status: 'executing' }, 'command.claimed', `${candidate.origin} ${candidate.commandType} command handed to the agent`, stamped ? { settings } : {});
         return true;
       });
       if (!won) continue;
-      claimed.push({ ...strip(candidate), status: 'executing', claimedAt: now, updatedAt: now });
+      claimed.push({ ...strip(candidate), payload, status: 'executing', claimedAt: now, updatedAt: now });
       if (group !== null) busy.add(group);
     }
     return claimed;
@@ -222,6 +246,12 @@ export class CommandTracker {
    */
   async recordExecution(agentId: string, commandId: string, outcome: ExecutionOutcome): Promise<ExecutionReceipt> {
     assertSmallJson(outcome.result, 'result');
+    const receipt = await this.recordExecutionIn(agentId, commandId, outcome);
+    for (const listener of this.resultListeners) await listener(receipt.command);
+    return receipt;
+  }
+
+  private recordExecutionIn(agentId: string, commandId: string, outcome: ExecutionOutcome): Promise<ExecutionReceipt> {
     return this.tx.run(async (manager) => {
       const command = await this.repo(manager).findOne({ where: { id: commandId }, lock: writeLock(manager) });
       if (!command || command.agentId !== agentId) throw DomainError.notFound('command', commandId);
@@ -308,6 +338,11 @@ export class CommandTracker {
   async openFor(agentId: string): Promise<CommandRecord[]> {
     const rows = await this.repo().find({ where: { agentId, status: In(['pending', 'executing']) }, order: { priority: 'DESC', createdAt: 'ASC', id: 'ASC' } });
     return rows.map(strip);
+  }
+
+  /** The agent's command issued with this idempotency key, whatever became of it. */
+  findByIdempotencyKey(agentId: string, idempotencyKey: string): Promise<CommandRecord | null> {
+    return this.findByKey(agentId, idempotencyKey);
   }
 
   private async findByKey(agentId: string, idempotencyKey: string, manager?: EntityManager): Promise<CommandRecord | null> {

@@ -12,7 +12,9 @@ export {
   HeartbeatRequestDto,
   HeartbeatResponseDto,
   CAPACITY_MODES,
+  AGENT_ROLES,
 } from './agents/register-agent.dto';
+export type { AgentRole } from './agents/register-agent.dto';
 export {
   ClientInfoDto,
   ClientLimitsDto,
@@ -46,7 +48,8 @@ export {
   SkippedGapDto,
   GapFillResultDto,
 } from './pricing/price-views.dto';
-export { CommandDto, PendingCommandsQueryDto, PendingCommandsResponseDto, CommandExecutedRequestDto, CommandExecutedResponseDto } from './decisions/commands.dto';
+export { CommandDto, PendingCommandsQueryDto, PendingCommandsResponseDto, CommandExecutedRequestDto, CommandExecutedResponseDto, SETTINGS_STAMPED_COMMANDS } from './decisions/commands.dto';
+export type { CommandSettingsPayload } from './decisions/commands.dto';
 export { RecommendationDto, DecisionDto, DecisionResultDto, AgentDecisionDto, AgentDecisionPageDto } from './decisions/decisions.dto';
 export {
   SwitchReportRequestDto,

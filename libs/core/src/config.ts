@@ -24,6 +24,12 @@ export interface SpotConfig {
   };
   /** Sentinel's bound on replacement launches during a mass interruption (the rest wait in a queue). */
   emergencyLimits: { perPoolPerMinute: number; perClientPerMinute: number };
+  /**
+   * Replicas that never finish (issue 13): a replica still launching, or syncing without a report,
+   * this long is failed and its instance terminated; a replaced instance still there this long
+   * after its terminate wait is terminated by the control plane.
+   */
+  lifecycleTimeouts: { replicaLaunchingSeconds: number; replicaSyncingSeconds: number; leftoverTerminationGraceSeconds: number };
   logging: { level: LogLevel; format: 'text' | 'json' };
   /** Uploaded ML models (seed 004 Scenario 6). */
   models: { storageDir: string; validationTimeoutMs: number };
@@ -67,6 +73,9 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'ACCOUNT_LOCKOUT_MINUTES', default: '15', description: 'Window and duration of an account lockout' },
   { name: 'EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', default: '20', description: 'Emergency replica/instance launches per interrupted pool per minute; more wait in a queue, terminations first' },
   { name: 'EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', default: '10', description: 'Emergency replica/instance launches per client per minute; more wait in a queue' },
+  { name: 'REPLICA_LAUNCH_TIMEOUT_SECONDS', default: '600', description: 'A replica still launching this long after it was asked for is failed and its instance terminated' },
+  { name: 'REPLICA_SYNC_TIMEOUT_SECONDS', default: '1800', description: 'A syncing replica without a sync report for this long is failed and its instance terminated' },
+  { name: 'LEFTOVER_TERMINATION_GRACE_SECONDS', default: '60', description: "A replaced instance still running this long after its terminate wait (its agent did not end it) is terminated by the control plane" },
   { name: 'LOG_LEVEL', default: 'info', description: 'error | warn | info | debug' },
   { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
   { name: 'MODEL_STORAGE_DIR', default: './data/models', description: 'Where uploaded ONNX models are kept (shared by the API and scheduler processes)' },
@@ -155,6 +164,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     emergencyLimits: {
       perPoolPerMinute: read.int('EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', 20, 1, 100_000),
       perClientPerMinute: read.int('EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', 10, 1, 100_000),
+    },
+    lifecycleTimeouts: {
+      replicaLaunchingSeconds: read.int('REPLICA_LAUNCH_TIMEOUT_SECONDS', 600, 60, 86_400),
+      replicaSyncingSeconds: read.int('REPLICA_SYNC_TIMEOUT_SECONDS', 1800, 60, 7 * 86_400),
+      leftoverTerminationGraceSeconds: read.int('LEFTOVER_TERMINATION_GRACE_SECONDS', 60, 0, 86_400),
     },
     logging: {
       level: read.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),

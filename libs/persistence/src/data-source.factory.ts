@@ -58,6 +58,32 @@ export async function prepareMysqlServer(target: MysqlTarget): Promise<{ flavor:
   }
 }
 
+/** How long a SQLite statement waits for another process's write lock before SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/** The part of a better-sqlite3 connection configured here. */
+interface SqliteConnection {
+  pragma(source: string): unknown;
+  prepare(source: string): unknown;
+}
+
+/**
+ * Every SQLite connection the product opens (issue 13, "database is locked" after 89 ms despite
+ * a 10 s timeout): WAL and busy_timeout on the connection itself, and transactions that begin
+ * IMMEDIATE. A deferred transaction that read first and then writes cannot wait for another
+ * process's writer: SQLite answers SQLITE_BUSY at once without calling the busy handler (its
+ * read snapshot would be stale). BEGIN IMMEDIATE takes the write lock up front, where the busy
+ * timeout applies. TypeORM's better-sqlite3 driver always sends `BEGIN TRANSACTION`, so the
+ * statement is rewritten as it is prepared. In-process transactions are queued by
+ * TransactionRunner, so taking the write lock at BEGIN costs nothing here.
+ */
+export function configureSqliteConnection(db: SqliteConnection, onFile: boolean): void {
+  db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  if (onFile) db.pragma('journal_mode = WAL');
+  const prepare = db.prepare.bind(db);
+  db.prepare = (source: string) => prepare(/^\s*BEGIN( DEFERRED)?( TRANSACTION)?\s*;?\s*$/i.test(source) ? 'BEGIN IMMEDIATE TRANSACTION' : source);
+}
+
 const common = {
   entities: ALL_ENTITIES,
   migrations: MIGRATIONS,
@@ -78,7 +104,8 @@ export async function buildDataSourceOptions(config: DatabaseConfig, logger?: St
       database: config.path,
       // WAL lets the API and the scheduler share one file; the timeout waits out the other's writes.
       enableWAL: config.path !== ':memory:',
-      timeout: 10_000,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
+      prepareDatabase: (db: SqliteConnection) => configureSqliteConnection(db, config.path !== ':memory:'),
     };
   }
   const target = parseMysqlUrl(config.url);

@@ -5,7 +5,7 @@ export type { Dialect, MysqlTarget } from './data-source.factory';
 export { DatabaseLock } from './database-lock';
 export type { HeldLock } from './database-lock';
 export { migrateDatabase, assertNoPendingMigrations, PendingMigrationsError, MIGRATION_LOCK } from './migration-runner';
-export { TransactionRunner, isUniqueViolation, writeLock } from './transaction-runner';
+export { TransactionRunner, isUniqueViolation, isSqliteBusy, writeLock } from './transaction-runner';
 export { SystemEventLog } from './system-event-log';
 export { insertRow } from './insert-row';
 export type { SystemEventInput } from './system-event-log';

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { Clock, DomainError, IdGenerator, isDomainError, Page, PageRequest } from '@spot/core';
-import { CommandTracker } from '@spot/command-tracker';
+import { CommandRecord, CommandTracker } from '@spot/command-tracker';
 import { SwitchRecorder } from '@spot/decisions';
 import { AgentRegistry } from '@spot/identity';
 import { NotificationService } from '@spot/notifications';
@@ -91,7 +91,9 @@ export class ReplicaService {
     private readonly events: SystemEventLog,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+  ) {
+    this.commands.onResult((command) => this.launchReported(command));
+  }
 
   /** Called after every promotion, in its transaction (the sentinel closes the interruption event). */
   onPromoted(listener: PromotionListener): void {
@@ -108,6 +110,11 @@ export class ReplicaService {
     const replica = await this.repo(manager).findOneBy({ id: replicaId, agentId });
     if (!replica) throw DomainError.notFound('replica', replicaId);
     return replica;
+  }
+
+  /** The agent's replica, or null. */
+  find(agentId: string, replicaId: string, manager?: EntityManager): Promise<ReplicaInstanceEntity | null> {
+    return this.repo(manager).findOneBy({ id: replicaId, agentId });
   }
 
   listForAgent(agentId: string, filter: { activeOnly?: boolean }, page: PageRequest): Promise<Page<ReplicaInstanceEntity>> {
@@ -210,6 +217,95 @@ export class ReplicaService {
       manager,
     );
     return { replica, commandId: command.id, placement };
+  }
+
+  // ---------------------------------------------------------------- launches that do not finish
+
+  /**
+   * The primary's agent reported its launch-replica / emergency-launch command. A dry run (SAFE_MODE)
+   * or a failure launched nothing: the replica is failed at once, so no phantom `launching` row
+   * is later answered as the standby (issue 13). A real launch tells the instance id, kept in case
+   * the replica's agent never comes up to report it (the timeout then still finds the instance).
+   */
+  private async launchReported(command: CommandRecord): Promise<void> {
+    if (command.commandType !== 'launch-replica' && command.commandType !== 'emergency-launch') return;
+    const replicaId = command.payload?.replica_id;
+    if (typeof replicaId !== 'string') return;
+    const dryRun = command.result?.dry_run === true;
+    const launchedOn = typeof command.result?.instance_id === 'string' ? command.result.instance_id : null;
+    if (command.status === 'completed' && !dryRun) {
+      if (!launchedOn) return;
+      await this.tx.run(async (manager) => {
+        const replica = await this.find(command.agentId, replicaId, manager);
+        if (!replica || replica.instanceId) return;
+        await this.repo(manager).update({ id: replica.id }, { instanceId: launchedOn, updatedAt: this.clock.now() });
+        if (replica.status === 'failed') {
+          // It was given up before the launch finished (timeout): the late instance goes too.
+          await this.commands.issue(
+            {
+              clientId: replica.clientId,
+              agentId: replica.agentId,
+              commandType: 'terminate-instance',
+              origin: 'manual',
+              payload: { replica_id: replica.id, instance_id: launchedOn, reason: 'launched-after-failure' },
+              idempotencyKey: `terminate-replica:${replica.id}`,
+              createdBy: 'replica-lifecycle',
+            },
+            manager,
+          );
+        }
+      });
+      return;
+    }
+    if (command.status !== 'failed' && !dryRun) return;
+    await this.tx.run(async (manager) => {
+      await this.registry.lockWithClient(command.agentId, manager);
+      const replica = await this.find(command.agentId, replicaId, manager);
+      if (!replica?.isActive || replica.status !== 'launching') return;
+      const why = dryRun ? 'dry-run' : 'launch-failed';
+      await this.failUnfinishedLocked(manager, replica, why, dryRun ? 'the agent ran the launch as a dry run (SAFE_MODE): nothing was launched' : `the launch failed: ${command.errorMessage ?? 'no reason given'}`);
+    });
+  }
+
+  /**
+   * Fails a replica that will not become a standby (dry run, failed launch, launching or syncing
+   * too long), asks the primary's agent to terminate its instance when there is one, and reports
+   * it (system event and notification). The caller holds the agent's client and agent rows.
+   */
+  async failUnfinishedLocked(manager: EntityManager, replica: ReplicaInstanceEntity, why: string, explanation: string, instanceId: string | null = replica.instanceId): Promise<void> {
+    const was = replica.status;
+    await this.transition(manager, replica, 'failed', why);
+    if (instanceId) {
+      await this.commands.issue(
+        {
+          clientId: replica.clientId,
+          agentId: replica.agentId,
+          commandType: 'terminate-instance',
+          origin: 'manual',
+          payload: { replica_id: replica.id, instance_id: instanceId, reason: why },
+          idempotencyKey: `terminate-replica:${replica.id}`,
+          createdBy: 'replica-lifecycle',
+        },
+        manager,
+      );
+    }
+    const message = `Replica ${replica.id} (${replica.replicaType}, ${was}) failed: ${explanation}${instanceId ? `; its instance ${instanceId} is being terminated` : ''}`;
+    await this.events.record(
+      { eventType: 'replica.failed', component: COMPONENT, severity: 'warning', clientId: replica.clientId, agentId: replica.agentId, message, metadata: { replica_id: replica.id, reason: why, was, instance_id: instanceId } },
+      manager,
+    );
+    await this.notifications.notify(
+      {
+        clientId: replica.clientId,
+        agentId: replica.agentId,
+        category: 'replica',
+        severity: 'warning',
+        title: `Replica ${why === 'dry-run' ? 'not launched (dry run)' : why.replace('-', ' ')}`,
+        message,
+        metadata: { replica_id: replica.id, reason: why, instance_id: instanceId },
+      },
+      manager,
+    );
   }
 
   // ---------------------------------------------------------------- updates from the replica's agent

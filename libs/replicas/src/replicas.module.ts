@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstanceCatalog } from '@spot/catalog';
-import { Clock, IdGenerator } from '@spot/core';
+import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { CommandTracker, CommandTrackerModule } from '@spot/command-tracker';
 import { CandidatePools, DataValveModule } from '@spot/data-valve';
 import { DecisionsModule, SwitchRecorder } from '@spot/decisions';
@@ -9,10 +9,13 @@ import { GlobalRiskTracker } from '@spot/global-risk';
 import { AgentRegistry, IdentityModule } from '@spot/identity';
 import { NotificationService } from '@spot/notifications';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { AgentRoleRegistration } from './agent-role-registration';
 import { ReplicaPoolSelector } from './pool-selection';
 import { ReplicaCoordinator } from './replica-coordinator';
 import { ReplicaCostLedger } from './replica-cost-ledger';
 import { ReplicaService } from './replica-service';
+import { ReplicaTimeouts } from './replica-timeouts';
+import { LeftoverInstanceTermination } from './leftover-instance-termination';
 
 /**
  * Replica lifecycle and the manual-replica coordinator. Needs the global NotificationsModule,
@@ -32,12 +35,34 @@ import { ReplicaService } from './replica-service';
       inject: [DataSource, TransactionRunner, AgentRegistry, ReplicaPoolSelector, CommandTracker, SwitchRecorder, ReplicaCostLedger, NotificationService, SystemEventLog, Clock, IdGenerator],
       useFactory: (...deps: ConstructorParameters<typeof ReplicaService>) => new ReplicaService(...deps),
     },
+    { provide: AgentRoleRegistration, inject: [AgentRegistry, ReplicaService, Clock], useFactory: (r: AgentRegistry, s: ReplicaService, c: Clock) => new AgentRoleRegistration(r, s, c) },
+    {
+      provide: ReplicaTimeouts,
+      inject: [DataSource, TransactionRunner, AgentRegistry, ReplicaService, CommandTracker, SPOT_CONFIG, Clock],
+      useFactory: (ds: DataSource, tx: TransactionRunner, registry: AgentRegistry, replicas: ReplicaService, commands: CommandTracker, config: SpotConfig, clock: Clock) =>
+        new ReplicaTimeouts(ds, tx, registry, replicas, commands, { launchingSeconds: config.lifecycleTimeouts.replicaLaunchingSeconds, syncingSeconds: config.lifecycleTimeouts.replicaSyncingSeconds }, clock),
+    },
+    {
+      provide: LeftoverInstanceTermination,
+      inject: [TransactionRunner, AgentRegistry, ReplicaService, CommandTracker, SwitchRecorder, NotificationService, SystemEventLog, Clock, SPOT_CONFIG],
+      useFactory: (
+        tx: TransactionRunner,
+        registry: AgentRegistry,
+        replicas: ReplicaService,
+        commands: CommandTracker,
+        switches: SwitchRecorder,
+        notifications: NotificationService,
+        events: SystemEventLog,
+        clock: Clock,
+        config: SpotConfig,
+      ) => new LeftoverInstanceTermination(tx, registry, replicas, commands, switches, notifications, events, clock, config.lifecycleTimeouts.leftoverTerminationGraceSeconds),
+    },
     {
       provide: ReplicaCoordinator,
       inject: [DataSource, TransactionRunner, AgentRegistry, ReplicaService, ReplicaCostLedger],
       useFactory: (...deps: ConstructorParameters<typeof ReplicaCoordinator>) => new ReplicaCoordinator(...deps),
     },
   ],
-  exports: [ReplicaService, ReplicaCoordinator, ReplicaPoolSelector, ReplicaCostLedger],
+  exports: [AgentRoleRegistration, ReplicaTimeouts, LeftoverInstanceTermination, ReplicaService, ReplicaCoordinator, ReplicaPoolSelector, ReplicaCostLedger],
 })
 export class ReplicasModule {}

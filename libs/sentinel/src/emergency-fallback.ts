@@ -90,14 +90,25 @@ export class EmergencyFallback {
     if (!instanceId) throw DomainError.conflict('AGENT_NOT_PLACED', 'The agent has no instance yet; register it before reporting interruptions');
 
     const recorded = await this.record(agent, instanceId, signal);
+    let respondWith = signal;
     if (recorded.duplicate) {
       const upgrade = signal.forceReplica && recorded.event.responseAction === 'monitor';
-      if (!upgrade) return recorded;
+      // The replica this signal got never became a standby (a dry run, a failed or timed-out
+      // launch): the signal is answered again with a new one, not with that phantom (issue 13).
+      const replicaLost = await this.answeredWithEndedReplica(recorded.event);
+      if (!upgrade && !replicaLost) return recorded;
+      if (replicaLost) respondWith = { ...signal, forceReplica: true };
     } else {
       await this.flagPool(agent, recorded.event);
     }
-    const event = await this.respond(recorded.event, signal, started);
+    const event = await this.respond(recorded.event, respondWith, started);
     return { event, duplicate: recorded.duplicate };
+  }
+
+  private async answeredWithEndedReplica(event: SpotInterruptionEventEntity): Promise<boolean> {
+    if (!event.replicaId || !['created-emergency-replica', 'existing-replica', 'emergency-launch'].includes(event.responseAction ?? '')) return false;
+    const replica = await this.replicas.find(event.agentId, event.replicaId);
+    return replica !== null && (replica.status === 'failed' || replica.status === 'terminated');
   }
 
   /** The event row; the dedup key makes the second report of the same signal find the first. */
@@ -218,7 +229,8 @@ export class EmergencyFallback {
           createdBy: 'sentinel',
           commandType: termination ? 'emergency-launch' : 'launch-replica',
           payload: termination ? { snapshot: true, termination_time: event.actionTime?.toISOString() ?? null, interruption_event_id: event.id } : { interruption_event_id: event.id },
-          idempotencyKey: `${termination ? 'emergency-launch' : 'launch-replica'}:${event.id}`,
+          // A second answer to the same event (its first replica ended) is a new launch.
+          idempotencyKey: `${termination ? 'emergency-launch' : 'launch-replica'}:${event.id}${event.replicaId ? `:after:${event.replicaId}` : ''}`,
         });
         return this.finish(
           event,

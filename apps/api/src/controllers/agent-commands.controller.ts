@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CommandExecutedRequestDto, CommandExecutedResponseDto, PendingCommandsQueryDto, PendingCommandsResponseDto } from '@spot/contracts';
 import { Clock } from '@spot/core';
 import { CommandTracker } from '@spot/command-tracker';
+import { AgentRegistry } from '@spot/identity';
 import { AgentAuthGuard } from '../auth/guards';
 import { toCommand } from '../presenters/decisions.presenters';
 import { ApiStandardErrors, SECURITY } from './api-docs';
@@ -15,19 +16,21 @@ import { ApiStandardErrors, SECURITY } from './api-docs';
 export class AgentCommandsController {
   constructor(
     private readonly commands: CommandTracker,
+    private readonly registry: AgentRegistry,
     private readonly clock: Clock,
   ) {}
 
   /**
    * Hands the agent its next commands, highest priority first (emergency 100, manual 75,
    * automatic 50), and marks them executing: a command is handed out once, even to two pollers
-   * at the same time. Stale commands expire instead of being handed out.
+   * at the same time. Stale commands expire instead of being handed out. Commands that depend on
+   * the agent's settings carry them as they are now (terminate_wait_seconds, auto_terminate_enabled).
    */
   @Get(':id/pending-commands')
   @ApiOkResponse({ type: PendingCommandsResponseDto })
   @ApiStandardErrors('not_found')
   async getPendingCommands(@Param('id') id: string, @Query() query: PendingCommandsQueryDto): Promise<PendingCommandsResponseDto> {
-    const claimed = await this.commands.claimNext(id, query.limit ?? 10);
+    const claimed = await this.commands.claimNext(id, query.limit ?? 10, () => this.registry.settingsForCommands(id));
     return { commands: claimed.map(toCommand), server_time: this.clock.now().toISOString() };
   }
 

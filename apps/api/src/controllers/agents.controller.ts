@@ -11,7 +11,7 @@ import {
 } from '@spot/contracts';
 import { Clock } from '@spot/core';
 import { AgentPrincipal, AgentRegistry, CleanupLog, ClientPrincipal, Principal } from '@spot/identity';
-import { ReplicaService } from '@spot/replicas';
+import { AgentRoleRegistration } from '@spot/replicas';
 import { HealthMonitor } from '@spot/sentinel';
 import { AgentAuthGuard, ClientTokenGuard } from '../auth/guards';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -23,7 +23,7 @@ import { ApiStandardErrors, SECURITY } from './api-docs';
 export class AgentsController {
   constructor(
     private readonly registry: AgentRegistry,
-    private readonly replicas: ReplicaService,
+    private readonly registration: AgentRoleRegistration,
     private readonly health: HealthMonitor,
     private readonly cleanups: CleanupLog,
     private readonly clock: Clock,
@@ -32,7 +32,9 @@ export class AgentsController {
   /**
    * Registers an agent with the client token. The first call for a logical agent id mints the
    * agent; later calls (e.g. from the new instance after a switch) keep its id and move the
-   * instance records. Answers an agent token valid for this agent only.
+   * instance records. Answers an agent token valid for this agent only, and the role the control
+   * plane gives this instance now: primary, replica (a live standby) or retired (the workload
+   * has left this instance; it must stop, and goes at terminate_at).
    */
   @Post('register')
   @UseGuards(ClientTokenGuard)
@@ -41,33 +43,30 @@ export class AgentsController {
   @ApiStandardErrors('conflict')
   async registerAgent(@Body() body: RegisterAgentRequestDto, @CurrentPrincipal() principal: Principal): Promise<RegisterAgentResponseDto> {
     const clientId = (principal as ClientPrincipal).clientId;
-    if (body.replica_id) return this.registerReplicaAgent(clientId, body, body.replica_id);
-    const result = await this.registry.register(clientId, {
-      logicalAgentId: body.logical_agent_id,
-      instanceId: body.instance_id,
-      instanceType: body.instance_type,
-      region: body.region,
-      az: body.az,
-      mode: body.mode,
-      hostname: body.hostname,
-      agentVersion: body.agent_version,
-    });
+    const result = await this.registration.register(
+      clientId,
+      {
+        logicalAgentId: body.logical_agent_id,
+        instanceId: body.instance_id,
+        instanceType: body.instance_type,
+        region: body.region,
+        az: body.az,
+        mode: body.mode,
+        hostname: body.hostname,
+        agentVersion: body.agent_version,
+      },
+      body.replica_id,
+    );
     return {
-      agent_id: result.agent.id,
+      agent_id: result.agentId,
       agent_token: result.agentToken,
       created: result.created,
       instance_changed: result.instanceChanged,
       config: toAgentConfig(result.config),
-      role: 'primary',
-      replica_id: null,
+      role: result.role,
+      replica_id: result.replicaId,
+      ...(result.role === 'retired' ? { retired_reason: result.retiredReason, terminate_at: result.terminateAt?.toISOString() ?? null } : {}),
     };
-  }
-
-  /** A replica's agent: same logical agent, its own instance, merged into the agent on promotion. */
-  private async registerReplicaAgent(clientId: string, body: RegisterAgentRequestDto, replicaId: string): Promise<RegisterAgentResponseDto> {
-    const { agent, agentToken, config } = await this.registry.replicaCredentials(clientId, body.logical_agent_id);
-    await this.replicas.attachReplicaAgent(agent.id, replicaId, body.instance_id);
-    return { agent_id: agent.id, agent_token: agentToken, created: false, instance_changed: false, config: toAgentConfig(config), role: 'replica', replica_id: replicaId };
   }
 
   /**

@@ -45,23 +45,23 @@ export class ClientPricingController {
     return toPoolHistory(await this.views.poolHistory(poolId, query.days ?? DEFAULT_DAYS));
   }
 
-  /** The series of every pool the instance could move to: its type in every AZ and similar types. */
+  /** The series of every pool the instance could move to: its type in every AZ and similar types. `instanceId`: the instance record's id or its EC2 instance id. */
   @Get('instances/:instanceId/price-history')
   @ApiOkResponse({ type: InstancePriceHistoryDto })
   @ApiStandardErrors('not_found')
   async getInstancePriceHistory(@Param('id') id: string, @Param('instanceId') instanceId: string, @Query() query: PriceHistoryQueryDto): Promise<InstancePriceHistoryDto> {
-    const instance = await this.registry.getInstance(id, instanceId);
+    const instance = await this.registry.getInstanceByAnyId(id, instanceId);
     const days = query.days ?? DEFAULT_DAYS;
     const pools = await this.views.candidateHistory(placementOf(instance), days);
     return { instance_id: instance.id, current_pool_id: instance.currentPoolId, days, pools: pools.map(toCandidateHistory) };
   }
 
-  /** The switching panel: on-demand first, then each candidate pool's price and saving, cheapest and current flagged. */
+  /** The switching panel: on-demand first, then each candidate pool's price and saving, cheapest and current flagged. `instanceId`: the instance record's id or its EC2 instance id. */
   @Get('instances/:instanceId/pricing')
   @ApiOkResponse({ type: InstancePricingDto })
   @ApiStandardErrors('not_found')
   async getInstancePricing(@Param('id') id: string, @Param('instanceId') instanceId: string): Promise<InstancePricingDto> {
-    const instance = await this.registry.getInstance(id, instanceId);
+    const instance = await this.registry.getInstanceByAnyId(id, instanceId);
     const placement = placementOf(instance);
     return toInstancePricing(instance.id, placement, await this.views.switchingPanel(placement));
   }

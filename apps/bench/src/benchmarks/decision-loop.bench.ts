@@ -107,6 +107,7 @@ export const decisionLoopBenchmark: Benchmark = {
           lastSwitchAt: null,
           replacedAt: null,
           terminatedAt: null,
+          terminateAfter: null,
           createdAt: now,
           updatedAt: now,
         }));

@@ -1261,12 +1261,22 @@ export interface components {
             instance_changed: boolean;
             config: components["schemas"]["AgentConfigDto"];
             /**
-             * @description replica: this process runs a standby; it becomes the primary when promoted
+             * @description The role the control plane gives this instance now. primary: it runs the workload. replica: it runs a standby (replica_id), and becomes the primary when promoted. retired: the workload has moved to another instance; this agent must stop acting (no commands, no reports as primary) and the instance goes at terminate_at
              * @enum {string}
              */
-            role: "primary" | "replica";
+            role: "primary" | "replica" | "retired";
             /** Format: uuid */
             replica_id: string | null;
+            /**
+             * @description Only when role is retired: why (instance-replaced, replica-ended)
+             * @example instance-replaced
+             */
+            retired_reason?: string | null;
+            /**
+             * @description Only when role is retired: when this instance is to be terminated (instance-replaced: end of terminate_wait_seconds after the switch; replica-ended: now); null when it is not to be terminated (auto-terminate off)
+             * @example 2026-11-24T20:05:00.000Z
+             */
+            terminate_at?: string | null;
         };
         HeartbeatRequestDto: {
             /**
@@ -1449,7 +1459,7 @@ export interface components {
             origin: "automatic" | "manual" | "emergency";
             /** @enum {string} */
             status: "pending" | "executing" | "completed" | "failed" | "expired" | "superseded";
-            /** @description What to do, e.g. {target, mode, pool_id, instance_type, az} */
+            /** @description What to do, e.g. {target, mode, pool_id, instance_type, az}. switch, launch-replica, emergency-launch and promote-replica also carry the agent settings they depend on, as they were when the agent claimed the command: {terminate_wait_seconds, auto_terminate_enabled} */
             payload: Record<string, never> | null;
             created_by: string | null;
             /**

@@ -6,6 +6,10 @@ import { AgentConfigDto } from './agent-config.dto';
 
 export const CAPACITY_MODES = ['spot', 'on-demand'] as const;
 
+/** What registration tells an agent it is (see RegisterAgentResponseDto.role). */
+export const AGENT_ROLES = ['primary', 'replica', 'retired'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
 /** Sent by an agent at start-up, with its client token as Bearer. */
 export class RegisterAgentRequestDto {
   @ApiProperty({
@@ -83,11 +87,27 @@ export class RegisterAgentResponseDto {
   @ApiProperty({ type: AgentConfigDto })
   config: AgentConfigDto;
 
-  @ApiProperty({ enum: ['primary', 'replica'], description: 'replica: this process runs a standby; it becomes the primary when promoted' })
-  role: 'primary' | 'replica';
+  @ApiProperty({
+    enum: AGENT_ROLES,
+    description:
+      'The role the control plane gives this instance now. primary: it runs the workload. replica: it runs a standby (replica_id), and becomes the primary when promoted. ' +
+      'retired: the workload has moved to another instance; this agent must stop acting (no commands, no reports as primary) and the instance goes at terminate_at',
+  })
+  role: AgentRole;
 
   @ApiProperty({ type: String, nullable: true, format: 'uuid' })
   replica_id: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'instance-replaced', description: 'Only when role is retired: why (instance-replaced, replica-ended)' })
+  retired_reason?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2026-11-24T20:05:00.000Z',
+    description: 'Only when role is retired: when this instance is to be terminated (instance-replaced: end of terminate_wait_seconds after the switch; replica-ended: now); null when it is not to be terminated (auto-terminate off)',
+  })
+  terminate_at?: string | null;
 }
 
 /** Ten years: an uptime beyond it is a broken clock, not a server. */

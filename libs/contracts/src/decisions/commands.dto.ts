@@ -3,6 +3,21 @@ import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLeng
 import { MAX_REPORT_JSON_CHARS, PATTERNS } from '../common/validation-patterns';
 import { IsTimestamp, MaxJsonSize, ToInteger } from '../common/validators';
 
+/**
+ * Agent settings a command depends on, stamped into its payload when the agent claims it, so a
+ * setting changed a moment before the claim is the one the agent acts on (it does not wait for
+ * its next config fetch). Carried by switch, launch-replica, emergency-launch and promote-replica.
+ */
+export interface CommandSettingsPayload {
+  /** Seconds the old instance keeps running after the workload left it, before it is terminated. */
+  terminate_wait_seconds: number;
+  /** Whether the old instance is terminated at all after the wait. */
+  auto_terminate_enabled: boolean;
+}
+
+/** Command types whose payload carries CommandSettingsPayload. */
+export const SETTINGS_STAMPED_COMMANDS = ['switch', 'launch-replica', 'emergency-launch', 'promote-replica'] as const;
+
 export class CommandDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
@@ -22,7 +37,12 @@ export class CommandDto {
   @ApiProperty({ enum: ['pending', 'executing', 'completed', 'failed', 'expired', 'superseded'] })
   status: string;
 
-  @ApiProperty({ type: Object, nullable: true, description: 'What to do, e.g. {target, mode, pool_id, instance_type, az}' })
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    description:
+      'What to do, e.g. {target, mode, pool_id, instance_type, az}. switch, launch-replica, emergency-launch and promote-replica also carry the agent settings they depend on, as they were when the agent claimed the command: {terminate_wait_seconds, auto_terminate_enabled}',
+  })
   payload: Record<string, unknown> | null;
 
   @ApiProperty({ type: String, nullable: true })

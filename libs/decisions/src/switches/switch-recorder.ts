@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { switchImpact, SwitchImpact } from '@spot/calculations';
 import { InstanceCatalog } from '@spot/catalog';
 import { MarketPrices } from '@spot/data-valve';
@@ -204,6 +204,15 @@ export class SwitchRecorder {
     if (agent.instanceId && agent.instanceId !== input.newInstanceId) return this.registry.findInstance(agent.clientId, agent.instanceId, manager);
     const replaced = (await this.registry.placementHistory(agent.clientId, manager)).filter((i) => i.agentId === agent.id && i.instanceId !== input.newInstanceId && i.replacedAt !== null);
     return replaced.sort((a, b) => (b.replacedAt as Date).getTime() - (a.replacedAt as Date).getTime())[0] ?? null;
+  }
+
+  /**
+   * The old instance of the agent's switches away from `oldInstanceId` was terminated at `at`
+   * (the leftover-termination job saw it done). Switches that already say when keep their time.
+   */
+  async recordOldTerminated(agentId: string, oldInstanceId: string, at: Date, manager: EntityManager): Promise<number> {
+    const result = await manager.getRepository(SwitchEntity).update({ agentId, oldInstanceId, success: true, oldTerminatedAt: IsNull() }, { oldTerminatedAt: at });
+    return result.affected ?? 0;
   }
 
   private async findPrevious(manager: EntityManager, input: SwitchInput): Promise<SwitchRecord | null> {

@@ -27,6 +27,29 @@ export interface RegistrationResult {
   created: boolean;
   instanceChanged: boolean;
   config: AgentConfig;
+  /**
+   * primary: the agent now runs the workload on this instance. retired: this instance is one the
+   * workload has left (a switch, failover or promotion moved it on); nothing was changed.
+   */
+  role: 'primary' | 'retired';
+  /** Only when retired: why. */
+  retiredReason: string | null;
+  /** Only when retired: when the instance is to be terminated (null: it is not). */
+  terminateAt: Date | null;
+}
+
+/** A registration from an instance the workload has left: answered without moving anything. */
+interface RetiredOutcome {
+  retired: true;
+  agent: AgentEntity;
+  instance: InstanceEntity;
+}
+
+interface PlacedOutcome {
+  retired: false;
+  agent: AgentEntity;
+  created: boolean;
+  instanceChanged: boolean;
 }
 
 export interface HeartbeatResult {
@@ -37,6 +60,7 @@ export interface HeartbeatResult {
 }
 
 const COMPONENT = 'CORE-IDENTITY';
+const EC2_INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** An instance the workload moves to (switch, failover, promotion), with what it costs. */
 export interface InstancePlacement {
@@ -90,7 +114,7 @@ export class AgentRegistry {
         { field: 'az', problems: [`az must be a zone of region ${input.region}, e.g. ${input.region}a`] },
       ]);
     }
-    const outcome = await this.tx.run(async (manager) => {
+    const outcome = await this.tx.run(async (manager): Promise<RetiredOutcome | PlacedOutcome> => {
       // Holding the client row serialises registrations of one client, so limits can't be raced.
       const client = await this.clients.findByIdForUpdate(clientId, manager);
       if (!client || !client.isActive) throw DomainError.unauthenticated('INVALID_CLIENT_TOKEN', 'Missing or invalid client token');
@@ -111,6 +135,24 @@ export class AgentRegistry {
       }
       const previousInstanceId = agent.instanceId;
       const instanceChanged = !created && previousInstanceId !== input.instanceId;
+      if (instanceChanged) {
+        const left = await this.instanceTheWorkloadLeft(manager, agent, input.instanceId);
+        if (left) {
+          await this.events.record(
+            {
+              eventType: 'agent.retired_registration',
+              component: COMPONENT,
+              severity: 'warning',
+              clientId,
+              agentId: agent.id,
+              message: `Agent ${input.logicalAgentId} registered from ${input.instanceId}, which the workload left for ${previousInstanceId}: answered retired`,
+              metadata: { instance_id: input.instanceId, current_instance_id: previousInstanceId, terminate_after: left.terminateAfter?.toISOString() ?? null },
+            },
+            manager,
+          );
+          return { retired: true as const, agent, instance: left };
+        }
+      }
 
       Object.assign(agent, {
         hostname: input.hostname ?? agent.hostname,
@@ -140,9 +182,29 @@ export class AgentRegistry {
         },
         manager,
       );
-      return { agent, created, instanceChanged };
+      return { retired: false as const, agent, created, instanceChanged };
     });
-    return { ...outcome, agentToken: this.tokens.issueAgentToken(outcome.agent), config: agentConfigOf(outcome.agent) };
+    const credentials = { agentToken: this.tokens.issueAgentToken(outcome.agent), config: agentConfigOf(outcome.agent) };
+    if (outcome.retired) {
+      // The old instance's agent keeps a token for its reports during the terminate wait.
+      return { agent: outcome.agent, ...credentials, created: false, instanceChanged: false, role: 'retired', retiredReason: 'instance-replaced', terminateAt: outcome.instance.terminateAfter };
+    }
+    return { agent: outcome.agent, created: outcome.created, instanceChanged: outcome.instanceChanged, ...credentials, role: 'primary', retiredReason: null, terminateAt: null };
+  }
+
+  /**
+   * The control plane decides which instance is the primary: an instance of this agent that the
+   * workload moved off (replaced_at) never takes it back by registering again, e.g. when its
+   * agent restarts during the terminate wait after a switch (issue 13). Only when the agent's
+   * current instance is known to be terminated may an older one take over.
+   */
+  private async instanceTheWorkloadLeft(manager: EntityManager, agent: AgentEntity, instanceId: string): Promise<InstanceEntity | null> {
+    if (!agent.instanceId) return null;
+    const record = await this.instances.findByInstanceId(agent.clientId, instanceId, manager);
+    if (!record || record.agentId !== agent.id || record.isActive || (!record.replacedAt && !record.terminatedAt)) return null;
+    const current = await this.instances.findByInstanceId(agent.clientId, agent.instanceId, manager);
+    if (current?.terminatedAt) return null;
+    return record;
   }
 
   /**
@@ -164,7 +226,9 @@ export class AgentRegistry {
         ? await this.instances.findByInstanceId(agent.clientId, previousInstanceId, manager)
         : null;
     if (previous?.isActive) {
-      Object.assign(previous, { isActive: false, replacedAt: now, updatedAt: now });
+      // The pending termination is durable (issue 13): the leftover-termination job reads it.
+      const terminateAfter = agent.autoTerminateEnabled && !previous.terminatedAt ? new Date(now.getTime() + agent.terminateWaitSeconds * 1000) : null;
+      Object.assign(previous, { isActive: false, replacedAt: now, terminateAfter, updatedAt: now });
       await this.instances.save(previous, manager);
     }
 
@@ -176,6 +240,7 @@ export class AgentRegistry {
         ...placementOf(input),
         isActive: true,
         replacedAt: null,
+        terminateAfter: null,
         ...extra,
         updatedAt: now,
       });
@@ -204,6 +269,7 @@ export class AgentRegistry {
       lastSwitchAt: null,
       replacedAt: null,
       terminatedAt: null,
+      terminateAfter: null,
       ...extra,
       createdAt: now,
       updatedAt: now,
@@ -386,6 +452,32 @@ export class AgentRegistry {
     return { agent, agentToken: this.tokens.issueAgentToken(agent), config: agentConfigOf(agent) };
   }
 
+  /** Replaced instances whose terminate wait ended by `cutoff` and that still run as far as we know. */
+  instancesPendingTermination(cutoff: Date, limit = 200): Promise<InstanceEntity[]> {
+    return this.instances.findPendingTerminationDue(cutoff, limit);
+  }
+
+  /**
+   * Settles an instance's pending termination: terminated at `terminatedAt`, or (null) not to be
+   * terminated after all (it stands by as a replica, or termination was given up). Only while
+   * the instance is still inactive: a workload that moved back onto it keeps it.
+   */
+  async settlePendingTermination(instanceRecordId: string, terminatedAt: Date | null, manager?: EntityManager): Promise<boolean> {
+    const work = async (m: EntityManager) => {
+      const instance = await this.instances.findByIdIn(instanceRecordId, m);
+      if (!instance || instance.isActive) return false;
+      Object.assign(instance, { terminateAfter: null, updatedAt: this.clock.now(), ...(terminatedAt ? { terminatedAt } : {}) });
+      await this.instances.save(instance, m);
+      return true;
+    };
+    return manager ? work(manager) : this.tx.run(work);
+  }
+
+  /** The client's agent of a logical id, or null. */
+  findByLogicalId(clientId: string, logicalAgentId: string): Promise<AgentEntity | null> {
+    return this.agents.findByLogicalId(clientId, logicalAgentId);
+  }
+
   /** The agent's active instance record (its launch time is the instance age for risk scoring). */
   currentInstance(agent: AgentEntity): Promise<InstanceEntity | null> {
     if (!agent.instanceId) return Promise.resolve(null);
@@ -422,6 +514,15 @@ export class AgentRegistry {
     return this.agents.findManualReplicaMode();
   }
 
+  /**
+   * The settings a command's execution depends on, as payload fields (issue 13: a command
+   * carries them, so the agent never acts on a terminate wait it has not fetched yet).
+   */
+  async settingsForCommands(agentId: string): Promise<{ terminate_wait_seconds: number; auto_terminate_enabled: boolean }> {
+    const agent = await this.getAgent(agentId);
+    return { terminate_wait_seconds: agent.terminateWaitSeconds, auto_terminate_enabled: agent.autoTerminateEnabled };
+  }
+
   async getConfig(agentId: string): Promise<AgentConfig> {
     return agentConfigOf(await this.getAgent(agentId));
   }
@@ -446,6 +547,17 @@ export class AgentRegistry {
   async getInstance(clientId: string, id: string): Promise<InstanceEntity> {
     const instance = await this.instances.findById(id);
     if (!instance || instance.clientId !== clientId) throw DomainError.notFound('instance', id);
+    return instance;
+  }
+
+  /**
+   * One of the client's instances by its record id or by its EC2 instance id (`i-…`), as the
+   * portal and integrations know either (issue 13). Another client's instance is not found.
+   */
+  async getInstanceByAnyId(clientId: string, id: string): Promise<InstanceEntity> {
+    if (!EC2_INSTANCE_ID.test(id)) return this.getInstance(clientId, id);
+    const instance = await this.instances.findByInstanceId(clientId, id);
+    if (!instance) throw DomainError.notFound('instance', id);
     return instance;
   }
 

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, IsNull, LessThanOrEqual } from 'typeorm';
 import { Page, PageRequest } from '@spot/core';
 import { InstanceEntity, insertRow } from '@spot/persistence';
 
@@ -15,12 +15,25 @@ export class InstanceRepository {
     return this.repo().findOneBy({ id });
   }
 
+  findByIdIn(id: string, manager: EntityManager): Promise<InstanceEntity | null> {
+    return this.repo(manager).findOneBy({ id });
+  }
+
   findByInstanceId(clientId: string, instanceId: string, manager?: EntityManager): Promise<InstanceEntity | null> {
     return this.repo(manager).findOneBy({ clientId, instanceId });
   }
 
   allForClient(clientId: string, manager?: EntityManager): Promise<InstanceEntity[]> {
     return this.repo(manager).find({ where: { clientId }, order: { installedAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Replaced instances whose terminate wait ended by `cutoff` and that are not known to be terminated. */
+  findPendingTerminationDue(cutoff: Date, limit: number): Promise<InstanceEntity[]> {
+    return this.repo().find({
+      where: { isActive: false, terminatedAt: IsNull(), terminateAfter: LessThanOrEqual(cutoff) },
+      order: { terminateAfter: 'ASC', id: 'ASC' },
+      take: limit,
+    });
   }
 
   countActive(clientId: string, manager?: EntityManager): Promise<number> {

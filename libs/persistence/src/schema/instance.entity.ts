@@ -12,6 +12,7 @@ import { BoolColumn, PriceColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn
 @Index('uq_instances_client_instance', ['clientId', 'instanceId'], { unique: true })
 @Index('idx_instances_client_active', ['clientId', 'isActive'])
 @Index('idx_instances_agent', ['agentId'])
+@Index('idx_instances_terminate_after', ['terminateAfter'])
 export class InstanceEntity {
   @UuidPrimaryColumn()
   id: string;
@@ -71,6 +72,14 @@ export class InstanceEntity {
   /** Only set when the instance was actually terminated. */
   @TimestampColumn({ nullable: true })
   terminatedAt: Date | null;
+
+  /**
+   * Pending termination of a replaced instance: when its terminate wait ends (auto-terminate on).
+   * Kept here, not only in the old agent's memory, so the control plane's leftover-termination
+   * job can end the instance when its agent did not (docs/architecture.md, "Retired instances").
+   */
+  @TimestampColumn({ nullable: true })
+  terminateAfter: Date | null;
 
   @TimestampColumn()
   createdAt: Date;
