@@ -52,6 +52,9 @@ module.exports = {
     '^@spot/migrations$': '<rootDir>/migrations',
     '^@spot/testing$': '<rootDir>/test/support',
   },
+  // Chromium for the portal's browser suite: found, installed once as root, or the exact command to run.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  testSequencer: '<rootDir>/test/support/test-sequencer.js',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -5,4 +5,5 @@ export * from './lib-context';
 export * from './prices';
 export * from './onnx-models';
 export * from './scheduler-app';
+export * from './virtual-timers';
 export * from './sqlite-lock';

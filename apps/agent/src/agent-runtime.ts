@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AgentConfigDto } from '@spot/contracts';
 import { StructuredLogger } from '@spot/core';
 import { AgentSettings, InstanceIdentitySource } from './agent-settings';
@@ -90,7 +91,7 @@ export class AgentRuntime {
     const session = this.session ?? (await this.register());
     const instance = await this.identity.read();
     try {
-      const answer = await this.client.heartbeat(session.agentId, session.agentToken, { instance_id: instance.instanceId, agent_version: AGENT_VERSION });
+      const answer = await this.client.heartbeat(session.agentId, session.agentToken, { report_id: randomUUID(), instance_id: instance.instanceId, agent_version: AGENT_VERSION });
       this.onContact(true);
       const configChanged = answer.config_version !== session.config.config_version;
       if (configChanged) session.config = await this.client.getConfig(session.agentId, session.agentToken);

@@ -7,6 +7,7 @@ import { ApiModule } from './api.module';
 import { SECURITY } from './controllers/api-docs';
 import { ApiErrorFilter, sendError } from './http/error-filter';
 import { requestContext } from './http/request-context';
+import { jsonBodyParser } from './http/json-body';
 import { createValidationPipe } from './http/validation';
 
 export const OPENAPI_JSON_PATH = 'api/openapi.json';
@@ -20,7 +21,7 @@ export function configureApiApp(app: INestApplication, config: SpotConfig): Open
   http.set('trust proxy', config.http.trustProxy);
   // Correlation first, so even a body that fails to parse gets an id and the standard error body.
   app.use(requestContext(logger));
-  app.use(express.json({ limit: '1mb' }));
+  app.use(jsonBodyParser());
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => sendError(error, req, res, logger));
   app.enableCors({ origin: config.http.corsOrigins, exposedHeaders: ['X-Correlation-Id', 'Retry-After'] });
   app.useGlobalPipes(createValidationPipe());

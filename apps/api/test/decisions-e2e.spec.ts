@@ -172,8 +172,9 @@ describeEachDatabase('decisions end to end', (db) => {
     await prices(agent);
     // Another client's spot instance in that pool gets its termination notice: the pool is flagged for everybody.
     const elsewhere = await actor.signup('Third Store', 'third@decisions.test');
-    const victim = await actor.register(elsewhere.clientToken, { logical_agent_id: 'victim', instance_type: 'm5a.large', az: 'eu-west-1b', mode: 'spot' });
-    await http().post(`/api/agents/${victim.agentId}/termination`).set(bearer(victim.agentToken)).send({}).expect(200);
+    const victimInstance = freshInstanceId();
+    const victim = await actor.register(elsewhere.clientToken, { logical_agent_id: 'victim', instance_id: victimInstance, instance_type: 'm5a.large', az: 'eu-west-1b', mode: 'spot' });
+    await http().post(`/api/agents/${victim.agentId}/termination`).set(bearer(victim.agentToken)).send({ instance_id: victimInstance }).expect(200);
     const decided = await http().post(`/api/agents/${agent.agentId}/decide`).set(bearer(agent.agentToken)).send({}).expect(200);
     expect(decided.body.decision.recommendation.pool_id).not.toBe('m5a.large.eu-west-1b');
     expect(decided.body.decision.recommendation.reasons.join(' ')).toMatch(/flagged pool left out .*m5a\.large\.eu-west-1b/);

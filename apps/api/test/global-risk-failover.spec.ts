@@ -27,13 +27,15 @@ describeEachDatabase('global risk flags in replica placement', (db) => {
   afterAll(async () => api?.close());
 
   const agentIn = async (tenant: { clientToken: string; userToken: string }, name: string, az: string) => {
-    const agent = await actor.register(tenant.clientToken, { logical_agent_id: name, instance_id: freshInstanceId(), az, instance_type: 'm5.large', mode: 'spot' });
+    const instanceId = freshInstanceId();
+    const agent = { ...(await actor.register(tenant.clientToken, { logical_agent_id: name, instance_id: instanceId, az, instance_type: 'm5.large', mode: 'spot' })), instanceId };
     await api.http().post(`/api/client/agents/${agent.agentId}/config`).set(bearer(tenant.userToken)).send({ manual_replica: true, auto_switch: false, auto_terminate: false }).expect(200);
     return agent;
   };
   const createReplica = (tenant: { userToken: string }, agentId: string, body: Record<string, unknown> = {}) =>
     api.http().post(`/api/agents/${agentId}/replicas`).set(bearer(tenant.userToken)).send(body);
-  const terminate = (agent: { agentId: string; agentToken: string }) => api.http().post(`/api/agents/${agent.agentId}/termination`).set(bearer(agent.agentToken)).send({}).expect(200);
+  const terminate = (agent: { agentId: string; agentToken: string; instanceId: string }) =>
+    api.http().post(`/api/agents/${agent.agentId}/termination`).set(bearer(agent.agentToken)).send({ instance_id: agent.instanceId }).expect(200);
 
   it("keeps another client's replicas out of an interrupted pool for exactly 30 minutes", async () => {
     const interrupted = await agentIn(first, 'victim', 'eu-west-1a');
@@ -69,7 +71,8 @@ describeEachDatabase('global risk flags in replica placement', (db) => {
     expect(otherType.body).toMatchObject({ pool_id: 'm5a.large.eu-west-1a', instance_type: 'm5a.large', placement_tier: 'other-type' });
     await api.http().delete(`/api/agents/${target.agentId}/replicas/${otherType.body.id}`).set(bearer(first.userToken)).expect(200);
 
-    const typeAgent = await actor.register(second.clientToken, { logical_agent_id: 'in-m5a', instance_id: freshInstanceId(), az: 'eu-west-1a', instance_type: 'm5a.large', mode: 'spot' });
+    const typeInstance = freshInstanceId();
+    const typeAgent = { ...(await actor.register(second.clientToken, { logical_agent_id: 'in-m5a', instance_id: typeInstance, az: 'eu-west-1a', instance_type: 'm5a.large', mode: 'spot' })), instanceId: typeInstance };
     await terminate(typeAgent);
     const onDemand = await createReplica(first, target.agentId).expect(201);
     expect(onDemand.body).toMatchObject({ pool_id: null, instance_type: 'm5.large', placement_tier: 'on-demand' });

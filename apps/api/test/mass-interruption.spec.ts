@@ -14,8 +14,8 @@ const POOL = 'm5.large.eu-west-1a';
 
 describeEachDatabase('mass interruption', (db) => {
   let api: TestApi;
-  const terminated: Array<{ agentId: string; token: string; clientId: string }> = [];
-  const rebalanced: Array<{ agentId: string; token: string; clientId: string }> = [];
+  const terminated: Array<{ agentId: string; token: string; clientId: string; instanceId: string }> = [];
+  const rebalanced: Array<{ agentId: string; token: string; clientId: string; instanceId: string }> = [];
 
   beforeAll(async () => {
     api = await startTestApi(db(), {
@@ -27,8 +27,9 @@ describeEachDatabase('mass interruption', (db) => {
     for (let c = 0; c < 4; c++) {
       const client = await actor.createClient(admin, { name: `Fleet ${c}`, max_agents: 100, max_instances: 200 });
       for (let i = 0; i < 28; i++) {
-        const agent = await actor.register(client.clientToken, { logical_agent_id: `w-${i}`, instance_id: freshInstanceId(), az: 'eu-west-1a', instance_type: 'm5.large', mode: 'spot' });
-        (i < 25 ? terminated : rebalanced).push({ agentId: agent.agentId, token: agent.agentToken, clientId: client.id });
+        const instanceId = freshInstanceId();
+        const agent = await actor.register(client.clientToken, { logical_agent_id: `w-${i}`, instance_id: instanceId, az: 'eu-west-1a', instance_type: 'm5.large', mode: 'spot' });
+        (i < 25 ? terminated : rebalanced).push({ agentId: agent.agentId, token: agent.agentToken, clientId: client.id, instanceId });
       }
     }
     rebalanced.splice(10);
@@ -47,12 +48,12 @@ describeEachDatabase('mass interruption', (db) => {
 
   it('launches for every agent exactly once, within the limits, terminations first, dropping nothing', async () => {
     const notices = terminated.flatMap((a) => [
-      api.http().post(`/api/agents/${a.agentId}/termination`).set(bearer(a.token)).send({}),
-      api.http().post(`/api/agents/${a.agentId}/termination`).set(bearer(a.token)).send({ reported_by: 'replica' }),
+      api.http().post(`/api/agents/${a.agentId}/termination`).set(bearer(a.token)).send({ instance_id: a.instanceId }),
+      api.http().post(`/api/agents/${a.agentId}/termination`).set(bearer(a.token)).send({ instance_id: a.instanceId, reported_by: 'replica' }),
     ]);
     const answers = await Promise.all(notices);
     expect(answers.every((r) => r.status === 200)).toBe(true);
-    for (const a of rebalanced) await api.http().post(`/api/agents/${a.agentId}/create-emergency-replica`).set(bearer(a.token)).send({}).expect(200);
+    for (const a of rebalanced) await api.http().post(`/api/agents/${a.agentId}/create-emergency-replica`).set(bearer(a.token)).send({ instance_id: a.instanceId }).expect(200);
 
     let rows = await events();
     expect(rows).toHaveLength(110);

@@ -59,12 +59,12 @@ describeEachDatabase('Scenario 2: rebalance recommendation', (db) => {
   it('scores a low-risk rebalance as monitor, then creates an emergency replica in the second-cheapest pool when the agent asks', async () => {
     const { api } = ctx;
     const web = await ctx.register('web-1');
-    const low = await api.http().post(`/api/agents/${web.agentId}/rebalance-recommendation`).set(bearer(web.agentToken)).send({ notice_time: '2026-11-24T12:10:00Z' }).expect(200);
+    const low = await api.http().post(`/api/agents/${web.agentId}/rebalance-recommendation`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId, notice_time: '2026-11-24T12:10:00Z' }).expect(200);
     expect(low.body).toMatchObject({ signal_type: 'rebalance-recommendation', response_action: 'monitor', duplicate: false, pool_id: 'm5.large.eu-west-1a', replica_id: null });
     expect(low.body.risk_score).toBeLessThanOrEqual(0.3);
 
     // Scenario 2 step 3: the agent computed > 30 % itself.
-    const res = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({}).expect(200);
+    const res = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200);
     expect(res.body).toMatchObject({ event_id: low.body.event_id, response_action: 'created-emergency-replica', queued: false });
     // The current pool (a) is the cheapest and is never chosen: the second cheapest (b) is.
     const [replica] = await rows(api, 'SELECT replica_type, status, pool_id, parent_instance_id FROM replica_instances WHERE id = ?', [res.body.replica_id]);
@@ -78,7 +78,7 @@ describeEachDatabase('Scenario 2: rebalance recommendation', (db) => {
     expect(command).toEqual({ command_type: 'launch-replica', priority: 100, status: 'pending', origin: 'emergency' });
 
     // A retry, and the same signal from the replica: one event, no second replica.
-    const again = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ reported_by: 'replica' }).expect(200);
+    const again = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId, reported_by: 'replica' }).expect(200);
     expect(again.body).toMatchObject({ event_id: low.body.event_id, duplicate: true, replica_id: res.body.replica_id });
     expect(await rows(api, 'SELECT id FROM replica_instances WHERE agent_id = ?', [web.agentId])).toHaveLength(1);
 
@@ -93,10 +93,10 @@ describeEachDatabase('Scenario 2: rebalance recommendation', (db) => {
     // Three other instances in pool c were interrupted recently (they also flag pool c).
     for (const name of ['c-1', 'c-2', 'c-3']) {
       const other = await ctx.register(name, 'eu-west-1c');
-      await api.http().post(`/api/agents/${other.agentId}/termination`).set(bearer(other.agentToken)).send({}).expect(200);
+      await api.http().post(`/api/agents/${other.agentId}/termination`).set(bearer(other.agentToken)).send({ instance_id: other.instanceId }).expect(200);
     }
     const target = await ctx.register('risky', 'eu-west-1c');
-    const res = await api.http().post(`/api/agents/${target.agentId}/rebalance-recommendation`).set(bearer(target.agentToken)).send({}).expect(200);
+    const res = await api.http().post(`/api/agents/${target.agentId}/rebalance-recommendation`).set(bearer(target.agentToken)).send({ instance_id: target.instanceId }).expect(200);
     expect(res.body.risk_score).toBeGreaterThan(0.3);
     expect(res.body.response_action).toBe('created-emergency-replica');
     // a is flagged (web-1's rebalance) and c is the current pool: b it is.
@@ -116,7 +116,7 @@ describeEachDatabase('Scenario 3: termination notice', (db) => {
   it('promotes the ready replica: same agent id on the new instance, switch recorded, failover time logged', async () => {
     const { api } = ctx;
     const web = await ctx.register('checkout');
-    const created = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({}).expect(200);
+    const created = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200);
     const replica = await bringReplicaUp(api, ctx.signup.clientToken, 'checkout', web.agentId, created.body.replica_id);
 
     api.clock.advanceSeconds(300);
@@ -168,7 +168,7 @@ describeEachDatabase('Scenario 3: termination notice', (db) => {
     const { api } = ctx;
     const web = await ctx.register('batch', 'eu-west-1b');
     await api.http().post(`/api/client/agents/${web.agentId}/config`).set(bearer(ctx.signup.userToken)).send({ auto_switch: false, auto_replica: false }).expect(200);
-    const res = await api.http().post(`/api/agents/${web.agentId}/termination`).set(bearer(web.agentToken)).send({ action: 'terminate', termination_time: '2026-11-24T12:14:00Z' }).expect(200);
+    const res = await api.http().post(`/api/agents/${web.agentId}/termination`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId, action: 'terminate', termination_time: '2026-11-24T12:14:00Z' }).expect(200);
     expect(res.body).toMatchObject({ response_action: 'emergency-launch', failover_completed: false, queued: false });
     const [command] = await rows(api, 'SELECT command_type, priority, origin, payload FROM commands WHERE id = ?', [res.body.command_id]);
     expect(command).toMatchObject({ command_type: 'emergency-launch', priority: 100, origin: 'emergency' });

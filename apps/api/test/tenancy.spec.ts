@@ -78,6 +78,8 @@ interface Tenant {
   agentToken: string;
   /** The record id of the tenant's instance, for routes under instances/{instanceId}. */
   instanceId: string;
+  /** Its EC2 instance id, which interruption notices name. */
+  ec2InstanceId: string;
 }
 
 describeEachDatabase('tenancy on every route', (db) => {
@@ -90,7 +92,7 @@ describeEachDatabase('tenancy on every route', (db) => {
     const signup = await actor.signup(name, `${name.toLowerCase()}@tenancy.test`);
     const agent = await actor.register(signup.clientToken, { logical_agent_id: `${name}-agent` });
     const instances = (await api.http().get(`/api/client/${signup.clientId}/instances`).set(bearer(signup.userToken)).expect(200)).body.items;
-    return { ...signup, agentId: agent.agentId, agentToken: agent.agentToken, instanceId: instances[0].id };
+    return { ...signup, agentId: agent.agentId, agentToken: agent.agentToken, instanceId: instances[0].id, ec2InstanceId: instances[0].instance_id };
   };
 
   beforeAll(async () => {
@@ -111,7 +113,12 @@ describeEachDatabase('tenancy on every route', (db) => {
     const [method, template] = route.split(' ');
     // Ids below the client are Alpha's own: Bravo must not reach them through Alpha's client id either.
     const path = template.replace('{id}', id).replace('{instanceId}', a.instanceId).replace('{poolId}', 'm5.large.eu-west-1a').replace('{rid}', UNKNOWN_ID).replace('{commandId}', UNKNOWN_ID);
-    const body = route.endsWith('/pricing-report') ? { observations: [{ instance_type: 'm5.large', az: 'eu-west-1a', spot_price: 0.04, observed_at: '2026-11-24T11:55:00Z' }] } : {};
+    const notice = /\/(rebalance-recommendation|create-emergency-replica|termination|termination-imminent|interruption)$/.test(route);
+    const body = route.endsWith('/pricing-report')
+      ? { observations: [{ instance_type: 'm5.large', az: 'eu-west-1a', spot_price: 0.04, observed_at: '2026-11-24T11:55:00Z' }] }
+      : notice
+        ? { instance_id: a.ec2InstanceId }
+        : {};
     const req =
       method === 'GET' ? api.http().get(path) : method === 'DELETE' ? api.http().delete(path) : method === 'PUT' ? api.http().put(path).send(body) : api.http().post(path).send(body);
     return token ? req.set(bearer(token)) : req;

@@ -13,7 +13,15 @@ export interface SpotConfig {
   http: { host: string; port: number; trustProxy: boolean; corsOrigins: string[] };
   database: DatabaseConfig;
   auth: AuthConfig;
-  rateLimits: { signupPerHour: number; tokenPerMinute: number };
+  rateLimits: {
+    signupPerHour: number;
+    tokenPerMinute: number;
+    /** Per account (e-mail), from any address: passwords checked a minute before sign-in backs off (a success clears it). */
+    accountChecksPerMinute: number;
+    /** This many wrong passwords within the lockout window lock the account's sign-in. */
+    accountLockoutFailures: number;
+    accountLockoutMinutes: number;
+  };
   /** Sentinel's bound on replacement launches during a mass interruption (the rest wait in a queue). */
   emergencyLimits: { perPoolPerMinute: number; perClientPerMinute: number };
   /**
@@ -60,6 +68,9 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'ADMIN_PASSWORD', default: '', description: 'Password of the first super-admin, 8-72 characters' },
   { name: 'RATE_LIMIT_SIGNUP_PER_HOUR', default: '5', description: 'Sign-ups allowed per client address per hour' },
   { name: 'RATE_LIMIT_TOKEN_PER_MINUTE', default: '10', description: 'Log-in attempts allowed per client address per minute' },
+  { name: 'ACCOUNT_SIGNIN_CHECKS_PER_MINUTE', default: '5', description: 'Passwords checked per account (from any address) per minute, a successful sign-in clearing the count; further attempts wait (429)' },
+  { name: 'ACCOUNT_LOCKOUT_FAILURES', default: '10', description: 'Wrong passwords per account within ACCOUNT_LOCKOUT_MINUTES that lock its sign-in for ACCOUNT_LOCKOUT_MINUTES (its users are notified)' },
+  { name: 'ACCOUNT_LOCKOUT_MINUTES', default: '15', description: 'Window and duration of an account lockout' },
   { name: 'EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', default: '20', description: 'Emergency replica/instance launches per interrupted pool per minute; more wait in a queue, terminations first' },
   { name: 'EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', default: '10', description: 'Emergency replica/instance launches per client per minute; more wait in a queue' },
   { name: 'REPLICA_LAUNCH_TIMEOUT_SECONDS', default: '600', description: 'A replica still launching this long after it was asked for is failed and its instance terminated' },
@@ -146,6 +157,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: {
       signupPerHour: read.int('RATE_LIMIT_SIGNUP_PER_HOUR', 5, 1, 1_000_000),
       tokenPerMinute: read.int('RATE_LIMIT_TOKEN_PER_MINUTE', 10, 1, 1_000_000),
+      accountChecksPerMinute: read.int('ACCOUNT_SIGNIN_CHECKS_PER_MINUTE', 5, 1, 1_000),
+      accountLockoutFailures: read.int('ACCOUNT_LOCKOUT_FAILURES', 10, 1, 1_000),
+      accountLockoutMinutes: read.int('ACCOUNT_LOCKOUT_MINUTES', 15, 1, 1_440),
     },
     emergencyLimits: {
       perPoolPerMinute: read.int('EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', 20, 1, 100_000),

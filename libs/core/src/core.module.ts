@@ -3,13 +3,13 @@ import { Clock, SystemClock } from './clock';
 import { SpotConfig } from './config';
 import { CryptoIdGenerator, IdGenerator } from './ids';
 import { StructuredLogger } from './logging/structured-logger';
-import { InMemoryRateLimiter, RateLimiter } from './rate-limiter';
 import { CacheFactory, InMemoryCacheFactory } from './ttl-cache';
 
 export const SPOT_CONFIG = Symbol('SPOT_CONFIG');
 
 /**
- * Process-wide ports: configuration, clock, randomness, logger, rate limiter, caches.
+ * Process-wide ports: configuration, clock, randomness, logger, caches. The RateLimiter port is
+ * provided by PersistenceModule (a limit is shared by every process, DESIGN.md §9).
  * Tests override Clock and IdGenerator; everything else derives from them.
  */
 @Global()
@@ -29,10 +29,9 @@ export class CoreModule {
             new StructuredLogger({ level: config.logging.level, format: config.logging.format, clock, defaultComponent: options.component }),
           inject: [Clock],
         },
-        { provide: RateLimiter, useFactory: (clock: Clock) => new InMemoryRateLimiter(clock), inject: [Clock] },
         { provide: CacheFactory, useFactory: (clock: Clock) => new InMemoryCacheFactory(clock), inject: [Clock] },
       ],
-      exports: [SPOT_CONFIG, Clock, IdGenerator, StructuredLogger, RateLimiter, CacheFactory],
+      exports: [SPOT_CONFIG, Clock, IdGenerator, StructuredLogger, CacheFactory],
     };
   }
 }

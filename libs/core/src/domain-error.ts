@@ -49,8 +49,8 @@ export class DomainError extends Error {
     return new DomainError('conflict', code, message, details);
   }
 
-  static rateLimited(message: string, retryAfterSeconds: number): DomainError {
-    return new DomainError('rate_limited', 'RATE_LIMITED', message, { retryAfterSeconds });
+  static rateLimited(message: string, retryAfterSeconds: number, code = 'RATE_LIMITED'): DomainError {
+    return new DomainError('rate_limited', code, message, { retryAfterSeconds });
   }
 }
 

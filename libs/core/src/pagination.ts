@@ -12,11 +12,13 @@ export interface Page<T> {
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;
+/** Deeper pages are refused at the edge (400); this clamp only keeps a bad caller from reaching SQL with 1e20. */
+export const MAX_PAGE_OFFSET = 1_000_000;
 
 export function pageRequest(limit?: number, offset?: number): PageRequest {
   return {
     limit: Math.min(Math.max(Math.trunc(limit ?? DEFAULT_PAGE_LIMIT), 1), MAX_PAGE_LIMIT),
-    offset: Math.max(Math.trunc(offset ?? 0), 0),
+    offset: Math.min(Math.max(Math.trunc(Number.isFinite(offset) ? (offset as number) : 0), 0), MAX_PAGE_OFFSET),
   };
 }
 

@@ -7,9 +7,18 @@ export interface RateLimitDecision {
   retryAfterMs: number;
 }
 
-/** A port so several API processes can later share counters in Redis. */
+/**
+ * A sliding-window limiter: at most `limit` hits per key in any `windowMs`. A port, because a
+ * limit must hold across every API process and restart (docs: DESIGN.md §9): the database adapter
+ * (libs/persistence DatabaseRateLimiter) is wired in the apps; Redis can take its place.
+ */
 export abstract class RateLimiter {
+  /** Counts one hit if the window has room; refused hits are not counted. */
   abstract hit(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  /** What hit() would answer now, without counting anything. */
+  abstract peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision>;
+  /** Forgets every hit of the key (e.g. failed sign-ins after a successful one). */
+  abstract reset(key: string): Promise<void>;
 }
 
 /**
@@ -35,6 +44,17 @@ export class InMemoryRateLimiter extends RateLimiter {
     recent.push(now);
     this.hits.set(key, recent);
     return { allowed: true, remaining: limit - recent.length, retryAfterMs: 0 };
+  }
+
+  async peek(key: string, limit: number, windowMs: number): Promise<RateLimitDecision> {
+    const now = this.clock.nowMs();
+    const recent = (this.hits.get(key) ?? []).filter((t) => t > now - windowMs).slice(-limit);
+    if (recent.length >= limit) return { allowed: false, remaining: 0, retryAfterMs: recent[0] + windowMs - now };
+    return { allowed: true, remaining: limit - recent.length, retryAfterMs: 0 };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.hits.delete(key);
   }
 
   private sweep(now: number, windowMs: number): void {

@@ -12,7 +12,7 @@ describe('configuration', () => {
     expect(config.database).toMatchObject({ dialect: 'sqlite', path: join(process.cwd(), 'data/spot.db'), migrateOnStart: true });
     expect(config.http).toMatchObject({ port: 8000, host: '0.0.0.0' });
     expect(config.auth).toMatchObject({ jwtTtlSeconds: 86_400, bcryptRounds: 12 });
-    expect(config.rateLimits).toEqual({ signupPerHour: 5, tokenPerMinute: 10 });
+    expect(config.rateLimits).toEqual({ signupPerHour: 5, tokenPerMinute: 10, accountChecksPerMinute: 5, accountLockoutFailures: 10, accountLockoutMinutes: 15 });
   });
 
   it('selects MySQL from a mysql:// or mariadb:// DATABASE_URL', () => {

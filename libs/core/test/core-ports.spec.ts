@@ -77,6 +77,18 @@ describe('rate limiter', () => {
     expect((await limiter.hit('k', 3, 60_000)).allowed).toBe(true);
   });
 
+  it('peeks without counting and resets a key', async () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const limiter = new InMemoryRateLimiter(clock);
+    await limiter.hit('k', 2, 60_000);
+    expect(await limiter.peek('k', 2, 60_000)).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0 });
+    expect(await limiter.peek('k', 2, 60_000)).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0 });
+    await limiter.hit('k', 2, 60_000);
+    expect((await limiter.peek('k', 2, 60_000)).allowed).toBe(false);
+    await limiter.reset('k');
+    expect(await limiter.peek('k', 2, 60_000)).toEqual({ allowed: true, remaining: 2, retryAfterMs: 0 });
+  });
+
   it('forgets idle keys', async () => {
     const clock = new ManualClock();
     const limiter = new InMemoryRateLimiter(clock, 10);

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { Clock, IdGenerator, RateLimiter, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { NotificationService, NotificationsModule } from '@spot/notifications';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { AccountService } from './accounts/account.service';
 import { PasswordHasher } from './accounts/password-hasher';
+import { SignInThrottle } from './accounts/sign-in-throttle';
 import { UserRepository } from './accounts/user.repository';
 import { AgentRegistry } from './agents/agent-registry.service';
 import { AgentRepository } from './agents/agent.repository';
@@ -22,6 +24,8 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
  * agents, instances and the agents' cleanup_logs; other libs reach them only through the services exported here.
  */
 @Module({
+  // Sign-in lockouts tell the account's users (SignInThrottle).
+  imports: [NotificationsModule],
   providers: [
     repository(ClientRepository),
     repository(UserRepository),
@@ -46,8 +50,18 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
       useFactory: (...deps: ConstructorParameters<typeof ClientService>) => new ClientService(...deps),
     },
     {
+      provide: SignInThrottle,
+      inject: [RateLimiter, NotificationService, SystemEventLog, SPOT_CONFIG],
+      useFactory: (limiter: RateLimiter, notifications: NotificationService, events: SystemEventLog, config: SpotConfig) =>
+        new SignInThrottle(limiter, notifications, events, {
+          checksPerMinute: config.rateLimits.accountChecksPerMinute,
+          lockoutFailures: config.rateLimits.accountLockoutFailures,
+          lockoutMs: config.rateLimits.accountLockoutMinutes * 60_000,
+        }),
+    },
+    {
       provide: AccountService,
-      inject: [UserRepository, ClientRepository, ClientService, TokenService, PasswordHasher, TransactionRunner, SystemEventLog, Clock, IdGenerator],
+      inject: [UserRepository, ClientRepository, ClientService, TokenService, PasswordHasher, TransactionRunner, SystemEventLog, Clock, IdGenerator, SignInThrottle],
       useFactory: (...deps: ConstructorParameters<typeof AccountService>) => new AccountService(...deps),
     },
     {

@@ -11,6 +11,8 @@ export { insertRow } from './insert-row';
 export type { SystemEventInput } from './system-event-log';
 export { JobRunLog } from './job-run-log';
 export type { JobRunRecord } from './job-run-log';
+export { JobPeriodLedger } from './job-period-ledger';
+export { DatabaseRateLimiter } from './database-rate-limiter';
 export { DatabaseHealth } from './database-health';
 export type { DatabaseHealthReport } from './database-health';
 export { PersistenceModule } from './persistence.module';

@@ -1,11 +1,13 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
+import { Clock, IdGenerator, RateLimiter, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { createDataSource } from './data-source.factory';
 import { DatabaseHealth } from './database-health';
 import { DatabaseLock } from './database-lock';
+import { DatabaseRateLimiter } from './database-rate-limiter';
 import { assertNoPendingMigrations, migrateDatabase } from './migration-runner';
 import { JobRunLog } from './job-run-log';
+import { JobPeriodLedger } from './job-period-ledger';
 import { SystemEventLog } from './system-event-log';
 import { TransactionRunner } from './transaction-runner';
 
@@ -48,13 +50,16 @@ export class PersistenceModule {
         { provide: DatabaseLock, inject: [DataSource], useFactory: (ds: DataSource) => DatabaseLock.for(ds) },
         { provide: DatabaseHealth, inject: [DataSource], useFactory: (ds: DataSource) => new DatabaseHealth(ds) },
         { provide: JobRunLog, inject: [DataSource], useFactory: (ds: DataSource) => new JobRunLog(ds) },
+        // Sign-in, sign-up and emergency-admission limits hold across processes and restarts (DESIGN.md §9).
+        { provide: RateLimiter, inject: [DataSource, Clock], useFactory: (ds: DataSource, clock: Clock) => new DatabaseRateLimiter(ds, clock) },
+        { provide: JobPeriodLedger, inject: [DataSource], useFactory: (ds: DataSource) => new JobPeriodLedger(ds) },
         {
           provide: SystemEventLog,
           inject: [DataSource, Clock, IdGenerator],
           useFactory: (ds: DataSource, clock: Clock, ids: IdGenerator) => new SystemEventLog(ds, clock, ids),
         },
       ],
-      exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog, JobRunLog],
+      exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog, JobRunLog, JobPeriodLedger, RateLimiter],
     };
   }
 }

@@ -4,7 +4,7 @@ import { CommandRecord, CommandTracker } from '@spot/command-tracker';
 import { SwitchRecorder } from '@spot/decisions';
 import { AgentRegistry } from '@spot/identity';
 import { NotificationService } from '@spot/notifications';
-import { AgentEntity, insertRow, ReplicaInstanceEntity, ReplicaStatus, ReplicaType, SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { AgentEntity, insertRow, ReplicaInstanceEntity, ReplicaStatus, ReplicaType, SystemEventLog, TransactionRunner, writeLock } from '@spot/persistence';
 import { ReplicaCostLedger } from './replica-cost-ledger';
 import { PlacementRequest, ReplicaPlacement, ReplicaPoolSelector } from './pool-selection';
 
@@ -62,6 +62,8 @@ export interface PromotionResult {
 }
 
 export interface SyncReport {
+  /** Chosen by the replica's agent, stable across re-sends. */
+  reportId?: string;
   progress: number;
   syncStatus?: string;
   latencyMs?: number;
@@ -329,7 +331,12 @@ export class ReplicaService {
   /** Sync progress (every 10 s in Scenario 2): the first report moves launching → syncing, 100 % makes it ready. */
   async updateSync(agentId: string, replicaId: string, report: SyncReport): Promise<ReplicaInstanceEntity> {
     return this.tx.run(async (manager) => {
-      const replica = await this.getLive(agentId, replicaId, manager);
+      const replica = await this.lockReplica(agentId, replicaId, manager);
+      // A re-send of the report applied last (also one racing it: the row lock orders them)
+      // answers the replica as it is, even once that report made it ready and it was promoted.
+      if (report.reportId && replica.lastSyncReportId === report.reportId) return replica;
+      this.assertLive(replica);
+      replica.lastSyncReportId = report.reportId ?? null;
       replica.stateTransferProgress = report.progress;
       replica.syncStatus = report.syncStatus ?? (report.progress >= 100 ? 'synced' : 'syncing');
       replica.syncLatencyMs = report.latencyMs ?? replica.syncLatencyMs;
@@ -510,6 +517,7 @@ export class ReplicaService {
       syncStatus: null,
       stateTransferProgress: 0,
       syncLatencyMs: null,
+      lastSyncReportId: null,
       isActive: true,
       createdAt: now,
       readyAt: null,
@@ -565,6 +573,19 @@ export class ReplicaService {
       }
       return replica;
     });
+  }
+
+  /** The replica row locked for an update, after the locks a failover takes (client, then agent). */
+  private async lockReplica(agentId: string, replicaId: string, manager: EntityManager): Promise<ReplicaInstanceEntity> {
+    const replica = await this.get(agentId, replicaId, manager);
+    if (replica.replicaType === 'automatic-termination') await this.registry.lockWithClient(agentId, manager);
+    const locked = await this.repo(manager).findOne({ where: { id: replicaId, agentId }, lock: writeLock(manager) });
+    if (!locked) throw DomainError.notFound('replica', replicaId);
+    return locked;
+  }
+
+  private assertLive(replica: ReplicaInstanceEntity): void {
+    if (!replica.isActive) throw DomainError.conflict('REPLICA_NOT_ACTIVE', `Replica ${replica.id} is ${replica.status}`, { status: replica.status });
   }
 
   private async getLive(agentId: string, replicaId: string, manager: EntityManager): Promise<ReplicaInstanceEntity> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CommandDto } from '@spot/contracts';
 import { AgentContext, iso, message } from '../agent-context';
 import { ControlPlaneError } from '../control-plane.client';
@@ -58,7 +59,7 @@ export class CommandExecutor {
     this.ctx.log('EXECUTE', error ? 'FAILURE' : 'SUCCESS', `${command.command_type} ${command.id}${error ? `: ${error}` : ''}`, durationMs);
     this.ctx.outbox.add(
       'command-executed',
-      { success: !error, result, ...(error ? { error_message: error.slice(0, 2000) } : {}), duration_ms: durationMs, started_at: iso(startedAt), completed_at: iso(completedAt) },
+      { report_id: randomUUID(), success: !error, result, ...(error ? { error_message: error.slice(0, 2000) } : {}), duration_ms: durationMs, started_at: iso(startedAt), completed_at: iso(completedAt) },
       { ref: command.id, key: `executed:${command.id}` },
     );
     await this.ctx.sender.flush();
@@ -93,7 +94,7 @@ export class CommandExecutor {
 
   private async refuse(command: CommandDto, reason: string): Promise<void> {
     const now = iso(this.ctx.now());
-    this.ctx.outbox.add('command-executed', { success: false, error_message: reason, started_at: now, completed_at: now }, { ref: command.id, key: `executed:${command.id}` });
+    this.ctx.outbox.add('command-executed', { report_id: randomUUID(), success: false, error_message: reason, started_at: now, completed_at: now }, { ref: command.id, key: `executed:${command.id}` });
     await this.ctx.sender.flush();
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AgentContext, iso, message } from '../agent-context';
 import { InstanceIdentity } from '../agent-settings';
 import { InstanceAction } from '../imds-client';
@@ -78,6 +79,7 @@ export class InterruptionHandling {
       this.ctx.outbox.add(
         'switch-report',
         {
+          report_id: randomUUID(),
           old_instance_id: instance.instanceId,
           new_instance_id: moved.instance.instanceId,
           mode: 'on-demand',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AgentContext } from '../agent-context';
 
 /** A standby reports its state transfer (seed 004 SYNC_UPDATE_INTERVAL); 100 % makes it ready to be promoted. */
@@ -17,7 +18,7 @@ export class ReplicaSync {
     const replicaId = this.ctx.runtime.replicaId;
     if (this.ctx.role !== 'replica' || !replicaId) return;
     this.progress = Math.max(this.progress, progress);
-    this.ctx.outbox.add('replica-sync', { progress, latency_ms: latencyMs, sync_status: progress >= 100 ? 'synced' : 'syncing' }, { ref: replicaId });
+    this.ctx.outbox.add('replica-sync', { report_id: randomUUID(), progress, latency_ms: latencyMs, sync_status: progress >= 100 ? 'synced' : 'syncing' }, { ref: replicaId });
     await this.ctx.sender.flush();
   }
 }

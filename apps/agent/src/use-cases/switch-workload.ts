@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CommandDto } from '@spot/contracts';
 import { AgentContext, iso, message } from '../agent-context';
 import { CutOver, CutOverTarget } from './cut-over';
@@ -32,6 +33,7 @@ export class SwitchWorkload {
       this.ctx.outbox.add(
         'switch-report',
         {
+          report_id: randomUUID(),
           command_id: command.id,
           old_instance_id: instance.instanceId,
           new_instance_id: instance.instanceId,
@@ -52,6 +54,7 @@ export class SwitchWorkload {
     this.ctx.outbox.add(
       'switch-report',
       {
+        report_id: randomUUID(),
         command_id: command.id,
         old_instance_id: instance.instanceId,
         new_instance_id: moved.instance.instanceId,

@@ -57,7 +57,8 @@ export class AgentDecisionsController {
   /**
    * Records a finished (or failed) switch with its timings: the agent's identity moves to the new
    * instance, the old one becomes history, and the client's savings are recomputed. Reporting the
-   * same switch again answers the first record.
+   * same switch again (same report_id, else same command, else same new instance and outcome),
+   * even concurrently, answers the first record.
    */
   @Post(':id/switch-report')
   @HttpCode(200)
@@ -74,6 +75,7 @@ export class AgentDecisionsController {
     const recorded = await this.recorder.record({
       clientId: agent.clientId,
       agentId: id,
+      reportId: body.report_id ?? null,
       commandId: body.command_id ?? null,
       oldInstanceId: body.old_instance_id ?? null,
       newInstanceId: body.new_instance_id,

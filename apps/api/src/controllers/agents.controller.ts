@@ -9,6 +9,7 @@ import {
   RegisterAgentRequestDto,
   RegisterAgentResponseDto,
 } from '@spot/contracts';
+import { Clock } from '@spot/core';
 import { AgentPrincipal, AgentRegistry, CleanupLog, ClientPrincipal, Principal } from '@spot/identity';
 import { AgentRoleRegistration } from '@spot/replicas';
 import { HealthMonitor } from '@spot/sentinel';
@@ -25,6 +26,7 @@ export class AgentsController {
     private readonly registration: AgentRoleRegistration,
     private readonly health: HealthMonitor,
     private readonly cleanups: CleanupLog,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -67,7 +69,10 @@ export class AgentsController {
     };
   }
 
-  /** Tells the control plane the agent is alive (every 60 s), with its health figures. */
+  /**
+   * Tells the control plane the agent is alive (every 60 s), with its health figures. A re-sent
+   * `report_id` answers the agent's state and writes nothing; its sample is stored once.
+   */
   @Post(':id/heartbeat')
   @HttpCode(200)
   @UseGuards(AgentAuthGuard)
@@ -76,9 +81,11 @@ export class AgentsController {
   @ApiStandardErrors('not_found')
   async recordHeartbeat(@Param('id') id: string, @Body() body: HeartbeatRequestDto): Promise<HeartbeatResponseDto> {
     const before = await this.registry.getAgent(id);
+    if (body.report_id && (await this.health.hasSample(id, body.report_id))) return this.heartbeatAnswer(before, this.clock.now());
     const { agent, serverTime, cameOnline } = await this.registry.heartbeat(id, { instanceId: body.instance_id, agentVersion: body.agent_version });
     if (!body.instance_id || body.instance_id === agent.instanceId) {
       await this.health.heartbeatReceived(agent, before.lastHeartbeatAt, cameOnline, {
+        reportId: body.report_id,
         instanceId: body.instance_id,
         cpuPercent: body.cpu_percent,
         memoryPercent: body.memory_percent,
@@ -86,6 +93,10 @@ export class AgentsController {
         uptimeSeconds: body.uptime_seconds,
       });
     }
+    return this.heartbeatAnswer(agent, serverTime);
+  }
+
+  private heartbeatAnswer(agent: { id: string; status: string; configVersion: number; instanceId: string | null }, serverTime: Date): HeartbeatResponseDto {
     return {
       agent_id: agent.id,
       status: agent.status,

@@ -94,12 +94,12 @@ export class ReplicasController {
     return toReplica(await this.replicas.updateStatus(id, rid, body.status, body.detail));
   }
 
-  /** Sync progress (every 10 s): the first report means syncing, 100 % means ready. */
+  /** Sync progress (every 10 s): the first report means syncing, 100 % means ready. A re-sent report_id answers the replica unchanged. */
   @Post(':rid/sync-status')
   @HttpCode(200)
   @ApiOkResponse({ type: ReplicaDto })
   @ApiStandardErrors('not_found', 'conflict')
   async updateReplicaSyncStatus(@Param('id') id: string, @Param('rid') rid: string, @Body() body: ReplicaSyncRequestDto): Promise<ReplicaDto> {
-    return toReplica(await this.replicas.updateSync(id, rid, { progress: body.progress, syncStatus: body.sync_status, latencyMs: body.latency_ms }));
+    return toReplica(await this.replicas.updateSync(id, rid, { reportId: body.report_id, progress: body.progress, syncStatus: body.sync_status, latencyMs: body.latency_ms }));
   }
 }

@@ -1280,6 +1280,11 @@ export interface components {
         };
         HeartbeatRequestDto: {
             /**
+             * Format: uuid
+             * @description Chosen by the agent for this heartbeat: a re-send with the same id stores its health sample once
+             */
+            report_id?: string;
+            /**
              * @description Instance the sending agent runs on
              * @example i-0a1b2c3d4e5f60718
              */
@@ -1325,7 +1330,7 @@ export interface components {
             retention_days?: number;
             success: boolean;
             error_message?: string;
-            /** @description E.g. {images: [...], snapshots: [...], dry_run} */
+            /** @description E.g. {images: [...], snapshots: [...], dry_run}; at most 16,000 characters as JSON */
             details?: Record<string, never>;
             /** @example 2026-11-24T03:00:00.000Z */
             started_at: string;
@@ -1479,8 +1484,13 @@ export interface components {
             server_time: string;
         };
         CommandExecutedRequestDto: {
+            /**
+             * Format: uuid
+             * @description Chosen by the agent, stable across re-sends. A command keeps its first result: a repeat answers it
+             */
+            report_id?: string;
             success: boolean;
-            /** @description Anything the agent wants kept, e.g. {new_instance_id} */
+            /** @description Anything the agent wants kept, e.g. {new_instance_id}; at most 16,000 characters as JSON */
             result?: Record<string, never>;
             error_message?: string;
             /** @description Measured by the agent; otherwise claim → report */
@@ -1571,6 +1581,11 @@ export interface components {
             command: components["schemas"]["CommandDto"] | null;
         };
         SwitchReportRequestDto: {
+            /**
+             * Format: uuid
+             * @description Chosen by the agent, stable across re-sends: a repeat (even concurrent) answers the first record. Without it a report is the same switch when it names the same command, or else the same new instance, outcome and initiated_at
+             */
+            report_id?: string;
             /**
              * Format: uuid
              * @description The command this switch carried out
@@ -1988,10 +2003,10 @@ export interface components {
         };
         RebalanceReportDto: {
             /**
-             * @description The interrupted instance (default: the agent’s current one)
+             * @description The instance the notice was raised for (from its IMDS); a notice for an instance the workload already left answers instance-replaced
              * @example i-0a1b2c3d4e5f60718
              */
-            instance_id?: string;
+            instance_id: string;
             /**
              * @description Who reports: the primary or its replica (both may; it is one event)
              * @default primary
@@ -2043,10 +2058,10 @@ export interface components {
         };
         TerminationReportDto: {
             /**
-             * @description The interrupted instance (default: the agent’s current one)
+             * @description The instance the notice was raised for (from its IMDS); a notice for an instance the workload already left answers instance-replaced
              * @example i-0a1b2c3d4e5f60718
              */
-            instance_id?: string;
+            instance_id: string;
             /**
              * @description Who reports: the primary or its replica (both may; it is one event)
              * @default primary
@@ -2072,10 +2087,10 @@ export interface components {
         };
         InterruptionSignalDto: {
             /**
-             * @description The interrupted instance (default: the agent’s current one)
+             * @description The instance the notice was raised for (from its IMDS); a notice for an instance the workload already left answers instance-replaced
              * @example i-0a1b2c3d4e5f60718
              */
-            instance_id?: string;
+            instance_id: string;
             /**
              * @description Who reports: the primary or its replica (both may; it is one event)
              * @default primary
@@ -2244,6 +2259,11 @@ export interface components {
             detail?: string;
         };
         ReplicaSyncRequestDto: {
+            /**
+             * Format: uuid
+             * @description Chosen by the agent, stable across re-sends: a repeat answers the replica without applying the report again
+             */
+            report_id?: string;
             /**
              * @description State transfer progress in %; 100 makes the replica ready
              * @example 45.5

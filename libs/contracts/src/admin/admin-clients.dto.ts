@@ -3,7 +3,7 @@ import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLeng
 import { PageMetaDto } from '../common/page.dto';
 import { ClientBaseDto } from '../common/client-base.dto';
 import { PATTERNS } from '../common/validation-patterns';
-import { NormalizeEmail, Trim } from '../common/validators';
+import { IsDisplayName, NormalizeEmail, Trim } from '../common/validators';
 
 export class CreateClientRequestDto {
   @ApiProperty({ example: 'Acme Ltd', maxLength: 255 })
@@ -11,6 +11,7 @@ export class CreateClientRequestDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @IsDisplayName()
   name: string;
 
   @ApiPropertyOptional({ example: 'billing@acme.example', maxLength: 255 })
@@ -18,6 +19,7 @@ export class CreateClientRequestDto {
   @NormalizeEmail()
   @IsEmail()
   @MaxLength(255)
+  @IsDisplayName()
   email?: string;
 
   @ApiPropertyOptional({ example: 'free', default: 'free', maxLength: 50 })

@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { PATTERNS } from '../common/validation-patterns';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MAX_REPORT_JSON_CHARS, PATTERNS } from '../common/validation-patterns';
+import { IsTimestamp, MaxJsonSize } from '../common/validators';
+
+/** A petabyte: more than any agent's AMIs and snapshots, and exact in a double and a BIGINT. */
+export const MAX_BYTES_FREED = 1e15;
 
 export const CLEANUP_TYPES = ['ami', 'snapshot', 'full'] as const;
 
@@ -26,10 +30,11 @@ export class CleanupReportRequestDto {
   @Max(100_000)
   snapshots_deleted: number;
 
-  @ApiPropertyOptional({ minimum: 0, example: 16106127360 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_BYTES_FREED, example: 16106127360 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_BYTES_FREED)
   bytes_freed?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 3650, example: 7 })
@@ -49,18 +54,19 @@ export class CleanupReportRequestDto {
   @MaxLength(2000)
   error_message?: string;
 
-  @ApiPropertyOptional({ type: Object, description: 'E.g. {images: [...], snapshots: [...], dry_run}' })
+  @ApiPropertyOptional({ type: Object, description: 'E.g. {images: [...], snapshots: [...], dry_run}; at most 16,000 characters as JSON' })
   @IsOptional()
   @IsObject()
+  @MaxJsonSize(MAX_REPORT_JSON_CHARS)
   details?: Record<string, unknown>;
 
   @ApiProperty({ example: '2026-11-24T03:00:00.000Z' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   started_at: string;
 
   @ApiPropertyOptional({ example: '2026-11-24T03:00:12.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   completed_at?: string;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PATTERNS } from '../common/validation-patterns';
-import { Trim } from '../common/validators';
+import { IsDisplayName, Trim } from '../common/validators';
 import { AgentConfigDto } from './agent-config.dto';
 
 export const CAPACITY_MODES = ['spot', 'on-demand'] as const;
@@ -55,12 +55,14 @@ export class RegisterAgentRequestDto {
   @IsOptional()
   @IsString()
   @MaxLength(255)
+  @IsDisplayName()
   hostname?: string;
 
   @ApiPropertyOptional({ example: '0.1.0', maxLength: 32 })
   @IsOptional()
   @IsString()
   @MaxLength(32)
+  @IsDisplayName()
   agent_version?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Set by a replica’s agent: it registers as that replica of the logical agent, and merges into it on promotion' })
@@ -108,7 +110,15 @@ export class RegisterAgentResponseDto {
   terminate_at?: string | null;
 }
 
+/** Ten years: an uptime beyond it is a broken clock, not a server. */
+export const MAX_UPTIME_SECONDS = 10 * 365 * 24 * 3600;
+
 export class HeartbeatRequestDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Chosen by the agent for this heartbeat: a re-send with the same id stores its health sample once' })
+  @IsOptional()
+  @Matches(PATTERNS.uuid, { message: 'report_id must be a UUID' })
+  report_id?: string;
+
   @ApiPropertyOptional({ example: 'i-0a1b2c3d4e5f60718', description: 'Instance the sending agent runs on' })
   @IsOptional()
   @IsString()
@@ -119,6 +129,7 @@ export class HeartbeatRequestDto {
   @IsOptional()
   @IsString()
   @MaxLength(32)
+  @IsDisplayName()
   agent_version?: string;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 37.5 })
@@ -142,10 +153,11 @@ export class HeartbeatRequestDto {
   @Max(100)
   disk_percent?: number;
 
-  @ApiPropertyOptional({ minimum: 0, example: 86400 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_UPTIME_SECONDS, example: 86400 })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_UPTIME_SECONDS)
   uptime_seconds?: number;
 }
 

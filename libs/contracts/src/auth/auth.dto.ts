@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { IsPassword, NormalizeEmail, Trim } from '../common/validators';
+import { IsDisplayName, IsPassword, NormalizeEmail, Trim } from '../common/validators';
 
 export class SignupRequestDto {
   @ApiProperty({ example: 'Acme Ltd', maxLength: 255, description: 'Name of the organisation (client) to create' })
@@ -8,12 +8,14 @@ export class SignupRequestDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(255)
+  @IsDisplayName()
   org_name: string;
 
   @ApiProperty({ example: 'ops@acme.example', maxLength: 255 })
   @NormalizeEmail()
   @IsEmail()
   @MaxLength(255)
+  @IsDisplayName()
   email: string;
 
   @ApiProperty({ example: 'correct horse battery staple', minLength: 8, description: '8 to 72 bytes' })
@@ -26,6 +28,7 @@ export class LoginRequestDto {
   @NormalizeEmail()
   @IsEmail()
   @MaxLength(255)
+  @IsDisplayName()
   email: string;
 
   @ApiProperty({ example: 'correct horse battery staple' })

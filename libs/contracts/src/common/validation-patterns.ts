@@ -16,6 +16,12 @@ export const PATTERNS = {
   uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
 } as const;
 
+/** Pool ids are stored in varchar(128) columns. */
+export const MAX_POOL_ID_LENGTH = 128;
+
 export const PASSWORD_MIN_LENGTH = 8;
 /** bcrypt only reads the first 72 bytes. */
 export const PASSWORD_MAX_BYTES = 72;
+
+/** Largest JSON object an agent may attach to a report: it is kept in a TEXT column (64 KB on MySQL). */
+export const MAX_REPORT_JSON_CHARS = 16_000;

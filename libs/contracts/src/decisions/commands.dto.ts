@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsISO8601, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MAX_REPORT_JSON_CHARS, PATTERNS } from '../common/validation-patterns';
+import { IsTimestamp, MaxJsonSize, ToInteger } from '../common/validators';
 
 /**
  * Agent settings a command depends on, stamped into its payload when the agent claims it, so a
@@ -75,7 +76,7 @@ export class CommandDto {
 export class PendingCommandsQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 10, description: 'Most commands to hand out in one poll' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(50)
@@ -91,13 +92,19 @@ export class PendingCommandsResponseDto {
 }
 
 export class CommandExecutedRequestDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Chosen by the agent, stable across re-sends. A command keeps its first result: a repeat answers it' })
+  @IsOptional()
+  @Matches(PATTERNS.uuid, { message: 'report_id must be a UUID' })
+  report_id?: string;
+
   @ApiProperty()
   @IsBoolean()
   success: boolean;
 
-  @ApiPropertyOptional({ type: Object, description: 'Anything the agent wants kept, e.g. {new_instance_id}' })
+  @ApiPropertyOptional({ type: Object, description: 'Anything the agent wants kept, e.g. {new_instance_id}; at most 16,000 characters as JSON' })
   @IsOptional()
   @IsObject()
+  @MaxJsonSize(MAX_REPORT_JSON_CHARS)
   result?: Record<string, unknown>;
 
   @ApiPropertyOptional({ maxLength: 2000 })
@@ -115,12 +122,12 @@ export class CommandExecutedRequestDto {
 
   @ApiPropertyOptional({ example: '2026-11-24T20:00:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   started_at?: string;
 
   @ApiPropertyOptional({ example: '2026-11-24T20:01:30.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   completed_at?: string;
 }
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PageMetaDto } from '../common/page.dto';
-import { PATTERNS } from '../common/validation-patterns';
+import { MAX_POOL_ID_LENGTH, PATTERNS } from '../common/validation-patterns';
+import { IsTimestamp } from '../common/validators';
 import { CAPACITY_MODES } from '../agents/register-agent.dto';
 import { CommandDto } from './commands.dto';
 
@@ -10,6 +11,16 @@ const MAX_PRICE = 1000;
 
 /** Sent by the agent once a switch is done (or has failed), with the seed-001 timing fields. */
 export class SwitchReportRequestDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Chosen by the agent, stable across re-sends: a repeat (even concurrent) answers the first record. ' +
+      'Without it a report is the same switch when it names the same command, or else the same new instance, outcome and initiated_at',
+  })
+  @IsOptional()
+  @Matches(PATTERNS.uuid, { message: 'report_id must be a UUID' })
+  report_id?: string;
+
   @ApiPropertyOptional({ format: 'uuid', description: 'The command this switch carried out' })
   @IsOptional()
   @Matches(PATTERNS.uuid, { message: 'command_id must be a UUID' })
@@ -30,6 +41,7 @@ export class SwitchReportRequestDto {
 
   @ApiPropertyOptional({ example: 'm5.large.eu-west-1b', description: 'Spot pool of the new instance (gives its type and AZ)' })
   @IsOptional()
+  @MaxLength(MAX_POOL_ID_LENGTH)
   @Matches(PATTERNS.poolId, { message: 'pool_id must look like m5.large.eu-west-1b' })
   pool_id?: string;
 
@@ -85,27 +97,27 @@ export class SwitchReportRequestDto {
 
   @ApiPropertyOptional({ example: '2026-11-24T20:00:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   initiated_at?: string;
 
   @ApiPropertyOptional({ example: '2026-11-24T20:00:40.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   ami_created_at?: string;
 
   @ApiPropertyOptional({ example: '2026-11-24T20:01:10.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   instance_launched_at?: string;
 
   @ApiPropertyOptional({ example: '2026-11-24T20:01:30.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   instance_ready_at?: string;
 
   @ApiPropertyOptional({ example: '2026-11-24T20:06:30.000Z', description: 'Only when the old instance was actually terminated' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   old_terminated_at?: string;
 
   @ApiPropertyOptional({ example: 4200, minimum: 0 })
@@ -255,6 +267,7 @@ export class ForceSwitchRequestDto {
 
   @ApiPropertyOptional({ example: 'm5.large.eu-west-1b', description: 'Required when target is pool' })
   @ValidateIf((o: ForceSwitchRequestDto) => o.target === 'pool' || o.pool_id !== undefined)
+  @MaxLength(MAX_POOL_ID_LENGTH)
   @Matches(PATTERNS.poolId, { message: 'pool_id must look like m5.large.eu-west-1b (required when target is pool)' })
   pool_id?: string;
 }

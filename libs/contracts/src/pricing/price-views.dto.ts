@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ToInteger } from '../common/validators';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export const PRICE_SOURCES = ['primary', 'replica', 'averaged', 'interpolated'] as const;
@@ -7,7 +7,7 @@ export const PRICE_SOURCES = ['primary', 'replica', 'averaged', 'interpolated'] 
 export class PriceHistoryQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 30, default: 7, description: 'How many days back (the clean series keeps 30)' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(30)

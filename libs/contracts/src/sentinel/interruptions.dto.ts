@@ -1,18 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { PATTERNS } from '../common/validation-patterns';
+import { IsTimestamp } from '../common/validators';
 
 export const SIGNAL_TYPES = ['rebalance-recommendation', 'termination-notice'] as const;
 export const INSTANCE_ACTIONS = ['terminate', 'stop', 'hibernate'] as const;
 export const REPORTERS = ['primary', 'replica'] as const;
 
-/** Fields every interruption report may carry; all optional so a bare retry is valid. */
+/**
+ * Fields every interruption report carries. A notice belongs to the instance AWS raised it for,
+ * so `instance_id` is required: defaulting to the agent's current instance made a notice re-sent
+ * after a failover hit the promoted, healthy instance (issue 22, finding 2).
+ */
 export class InterruptionReportDto {
-  @ApiPropertyOptional({ example: 'i-0a1b2c3d4e5f60718', description: 'The interrupted instance (default: the agent’s current one)' })
-  @IsOptional()
+  @ApiProperty({ example: 'i-0a1b2c3d4e5f60718', description: 'The instance the notice was raised for (from its IMDS); a notice for an instance the workload already left answers instance-replaced' })
   @IsString()
   @Matches(PATTERNS.instanceId, { message: 'instance_id must be an EC2 instance id (i- followed by 8 or 17 hex digits)' })
-  instance_id?: string;
+  instance_id: string;
 
   @ApiPropertyOptional({ enum: REPORTERS, default: 'primary', description: 'Who reports: the primary or its replica (both may; it is one event)' })
   @IsOptional()
@@ -23,7 +27,7 @@ export class InterruptionReportDto {
 export class RebalanceReportDto extends InterruptionReportDto {
   @ApiPropertyOptional({ example: '2026-11-24T10:35:00Z', description: 'noticeTime from IMDS events/recommendations/rebalance' })
   @IsOptional()
-  @IsDateString({}, { message: 'notice_time must be an ISO-8601 date-time' })
+  @IsTimestamp()
   notice_time?: string;
 }
 
@@ -35,7 +39,7 @@ export class TerminationReportDto extends InterruptionReportDto {
 
   @ApiPropertyOptional({ example: '2026-11-24T10:47:00Z', description: 'time from IMDS spot/instance-action (when AWS acts)' })
   @IsOptional()
-  @IsDateString({}, { message: 'termination_time must be an ISO-8601 date-time' })
+  @IsTimestamp()
   termination_time?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'The ready replica to promote (default: any ready replica)' })
@@ -53,7 +57,7 @@ export class InterruptionSignalDto extends TerminationReportDto {
 
   @ApiPropertyOptional({ example: '2026-11-24T10:35:00Z', description: 'Rebalance notice time' })
   @IsOptional()
-  @IsDateString({}, { message: 'notice_time must be an ISO-8601 date-time' })
+  @IsTimestamp()
   notice_time?: string;
 }
 

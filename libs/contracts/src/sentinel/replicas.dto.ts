@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { PageMetaDto, PageQueryDto } from '../common/page.dto';
-import { PATTERNS } from '../common/validation-patterns';
+import { MAX_POOL_ID_LENGTH, PATTERNS } from '../common/validation-patterns';
+import { IsDisplayName } from '../common/validators';
 
 export const REPLICA_TYPES = ['manual', 'automatic-rebalance', 'automatic-termination'] as const;
 export const REPLICA_STATUSES = ['launching', 'syncing', 'ready', 'promoted', 'terminated', 'failed'] as const;
@@ -16,6 +16,7 @@ export class CreateReplicaRequestDto {
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
   @IsString()
+  @MaxLength(MAX_POOL_ID_LENGTH)
   @Matches(POOL_ID, { message: 'pool_id must look like m5.large.eu-west-1b' })
   pool_id?: string | null;
 
@@ -23,6 +24,7 @@ export class CreateReplicaRequestDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @MaxLength(32, { each: true })
   @Matches(PATTERNS.az, { each: true, message: 'each of exclude_zones must look like eu-west-1a' })
   exclude_zones?: string[];
 
@@ -30,6 +32,7 @@ export class CreateReplicaRequestDto {
   @IsOptional()
   @IsString()
   @MaxLength(255)
+  @IsDisplayName()
   created_by?: string;
 }
 
@@ -49,13 +52,19 @@ export class ReplicaStatusRequestDto {
   @IsOptional()
   @IsString()
   @MaxLength(50)
+  @IsDisplayName()
   detail?: string;
 }
 
+/** JSON types are taken as sent: `true`, `""` or `"45"` are not numbers (no implicit conversion). */
 export class ReplicaSyncRequestDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Chosen by the agent, stable across re-sends: a repeat answers the replica without applying the report again' })
+  @IsOptional()
+  @Matches(PATTERNS.uuid, { message: 'report_id must be a UUID' })
+  report_id?: string;
+
   @ApiProperty({ minimum: 0, maximum: 100, example: 45.5, description: 'State transfer progress in %; 100 makes the replica ready' })
-  @Type(() => Number)
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(100)
   progress: number;
@@ -64,11 +73,11 @@ export class ReplicaSyncRequestDto {
   @IsOptional()
   @IsString()
   @MaxLength(50)
+  @IsDisplayName()
   sync_status?: string;
 
   @ApiPropertyOptional({ minimum: 0, example: 50, description: 'Replication lag to the primary' })
   @IsOptional()
-  @Type(() => Number)
   @IsInt()
   @Min(0)
   @Max(86_400_000)

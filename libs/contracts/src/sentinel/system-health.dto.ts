@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ToInteger } from '../common/validators';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DatabaseHealthDto } from '../health.dto';
 
@@ -69,7 +69,7 @@ export class SystemHealthDto {
 export class GrowthQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 366, default: 30 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(366)

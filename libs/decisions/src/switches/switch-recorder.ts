@@ -4,7 +4,7 @@ import { InstanceCatalog } from '@spot/catalog';
 import { MarketPrices } from '@spot/data-valve';
 import { Clock, DomainError, IdGenerator } from '@spot/core';
 import { AgentRegistry } from '@spot/identity';
-import { AgentEntity, InstanceEntity, insertRow, SwitchEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { AgentEntity, InstanceEntity, insertRow, isUniqueViolation, SwitchEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { SavingsLedger } from '../savings/savings-ledger';
 
 export type SwitchRecord = Omit<SwitchEntity, 'agent'>;
@@ -22,6 +22,8 @@ export interface SwitchTimings {
 export interface SwitchInput extends SwitchTimings {
   clientId: string;
   agentId: string;
+  /** Chosen by the reporting agent, stable across re-sends. */
+  reportId?: string | null;
   commandId?: string | null;
   /** Defaults to the agent's current instance. */
   oldInstanceId?: string | null;
@@ -66,10 +68,23 @@ const strip = (row: SwitchEntity): SwitchRecord => {
 };
 
 /**
+ * What makes two reports the same switch, stored unique per agent in `switches.dedup_key`: the
+ * command it carried out, else the agent's report id, else the new instance with the outcome
+ * (and, for a failure, when it started). Issue 22 findings 3–4.
+ */
+function switchDedupKey(input: Pick<SwitchInput, 'reportId' | 'commandId' | 'newInstanceId' | 'success' | 'initiatedAt'>): string {
+  if (input.commandId) return `command:${input.commandId}`;
+  if (input.reportId) return `report:${input.reportId}`;
+  if (input.success) return `instance:${input.newInstanceId}`;
+  return `failed:${input.newInstanceId}:${input.initiatedAt ? input.initiatedAt.toISOString() : '-'}`;
+}
+
+/**
  * Records a switch (seed 001 switches table, timing fields included): writes the switch, moves
  * the agent's identity to the new instance through the identity lib, and recomputes the client's
  * total savings through the calculations lib, in one transaction. A repeated report of the same
- * switch (same command, or same new instance) answers the first record. Owner of `switches`.
+ * switch (see switchDedupKey) answers the first record, also when the copies arrive at once: the
+ * later copy's transaction fails on a unique key and is run again, finding the first. Owner of `switches`.
  */
 export class SwitchRecorder {
   constructor(
@@ -84,7 +99,15 @@ export class SwitchRecorder {
   ) {}
 
   async record(input: SwitchInput, manager?: EntityManager): Promise<RecordedSwitch> {
-    return manager ? this.recordIn(manager, input) : this.tx.run((m) => this.recordIn(m, input));
+    if (manager) return this.recordIn(manager, input);
+    try {
+      return await this.tx.run((m) => this.recordIn(m, input));
+    } catch (error) {
+      // A concurrent copy of this report committed first (same dedup key, or the same new
+      // instance row): once more, which now finds it and answers it.
+      if (!isUniqueViolation(error)) throw error;
+      return this.tx.run((m) => this.recordIn(m, input));
+    }
   }
 
   private async recordIn(manager: EntityManager, input: SwitchInput): Promise<RecordedSwitch> {
@@ -131,6 +154,7 @@ export class SwitchRecorder {
       clientId: agent.clientId,
       agentId: agent.id,
       commandId: input.commandId ?? null,
+      dedupKey: switchDedupKey(input),
       oldInstanceId: oldInstanceId ?? null,
       oldMode: oldMode ?? null,
       oldPoolId: oldInstance ? oldInstance.currentPoolId : null,
@@ -193,11 +217,11 @@ export class SwitchRecorder {
 
   private async findPrevious(manager: EntityManager, input: SwitchInput): Promise<SwitchRecord | null> {
     const repo = manager.getRepository(SwitchEntity);
+    // By command first (one query on the failover path); rows from before dedup_key by their old rule.
     const row = input.commandId
       ? await repo.findOneBy({ agentId: input.agentId, commandId: input.commandId })
-      : input.success
-        ? await repo.findOneBy({ agentId: input.agentId, newInstanceId: input.newInstanceId, success: true })
-        : null;
+      : ((await repo.findOneBy({ agentId: input.agentId, dedupKey: switchDedupKey(input) })) ??
+        (input.success ? await repo.findOneBy({ agentId: input.agentId, newInstanceId: input.newInstanceId, success: true }) : null));
     return row ? strip(row) : null;
   }
 }

@@ -5,6 +5,7 @@ import { ClientService } from '../clients/client.service';
 import { UserPrincipal } from '../principal';
 import { IssuedUserToken, TokenService } from '../tokens/token.service';
 import { PasswordHasher } from './password-hasher';
+import { SignInThrottle } from './sign-in-throttle';
 import { UserRepository } from './user.repository';
 
 export interface SignupResult {
@@ -39,6 +40,7 @@ export class AccountService {
     private readonly events: SystemEventLog,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   /** Creates the organisation and its first user together, or neither. */
@@ -76,9 +78,12 @@ export class AccountService {
     return { user, client, clientToken, token: this.tokens.issueUserToken(user) };
   }
 
+  /** Checks the password only within the account's allowance (SignInThrottle: backoff, then lockout). */
   async login(email: string, password: string): Promise<LoginResult> {
+    await this.throttle.admit(email);
     const user = await this.users.findByEmail(email);
     const valid = user ? await this.hasher.verify(password, user.passwordHash) : await this.hasher.verifyAgainstNothing(password);
+    if (!user || !valid) await this.throttle.failed(email, user);
     if (!user || !valid || !user.isActive) {
       throw DomainError.unauthenticated('INVALID_CREDENTIALS', 'E-mail or password is wrong');
     }
@@ -87,6 +92,7 @@ export class AccountService {
       if (!client?.isActive) throw DomainError.forbidden('CLIENT_DISABLED', 'This organisation is deactivated');
     }
     await this.users.recordLogin(user.id, this.clock.now());
+    await this.throttle.succeeded(email);
     return { user, token: this.tokens.issueUserToken(user) };
   }
 

@@ -5,6 +5,7 @@ import { UuidPrimaryColumn, BigIntColumn, IntColumn, JsonColumn, RatioColumn, Ti
 /** Health figures an agent sends with its heartbeat. Owner: sentinel (health monitor). */
 @Entity('agent_health_metrics')
 @Index('idx_health_metrics_agent_recorded', ['agentId', 'recordedAt'])
+@Index('uq_health_metrics_agent_report', ['agentId', 'reportId'], { unique: true })
 export class AgentHealthMetricEntity {
   @UuidPrimaryColumn()
   id: string;
@@ -21,6 +22,10 @@ export class AgentHealthMetricEntity {
 
   @VarcharColumn(64, { nullable: true })
   instanceId: string | null;
+
+  /** The heartbeat's report_id (chosen by the agent): a re-send stores no second sample. */
+  @VarcharColumn(36, { nullable: true })
+  reportId: string | null;
 
   @TimestampColumn()
   recordedAt: Date;

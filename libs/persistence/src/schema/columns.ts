@@ -19,6 +19,8 @@ export const UuidPrimaryColumn = () => PrimaryColumn({ type: 'varchar', length: 
 
 export const VarcharPrimaryColumn = (length: number) => PrimaryColumn({ type: 'varchar', length });
 
+export const IntPrimaryColumn = () => PrimaryColumn({ type: 'int' });
+
 export const TimestampPrimaryColumn = () => PrimaryColumn({ type: 'datetime', precision: 3 });
 
 export const DatePrimaryColumn = () => PrimaryColumn({ type: 'date' });

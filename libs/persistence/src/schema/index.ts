@@ -22,6 +22,8 @@ import { SwitchEntity } from './switch.entity';
 import { SystemEventEntity } from './system-event.entity';
 import { SchedulerJobRunEntity } from './scheduler-job-run.entity';
 import { UserEntity } from './user.entity';
+import { SchedulerJobPeriodEntity } from './scheduler-job-period.entity';
+import { RateLimitSlotEntity } from './rate-limit-slot.entity';
 
 export * from './agent-decision-history.entity';
 export * from './agent-health-metric.entity';
@@ -47,6 +49,8 @@ export * from './switch.entity';
 export * from './system-event.entity';
 export * from './scheduler-job-run.entity';
 export * from './user.entity';
+export * from './scheduler-job-period.entity';
+export * from './rate-limit-slot.entity';
 
 /** Every table of the schema; the migrations must build exactly these (see schema-drift test). */
 export const ALL_ENTITIES = [
@@ -74,4 +78,6 @@ export const ALL_ENTITIES = [
   PoolRiskAnalysisEntity,
   ReplicaCostLogEntity,
   SchedulerJobRunEntity,
+  SchedulerJobPeriodEntity,
+  RateLimitSlotEntity,
 ];

@@ -57,6 +57,10 @@ export class ReplicaInstanceEntity {
   @IntColumn({ nullable: true })
   syncLatencyMs: number | null;
 
+  /** report_id of the sync report applied last: its re-send answers the replica unchanged. */
+  @VarcharColumn(36, { nullable: true })
+  lastSyncReportId: string | null;
+
   @VarcharColumn(255, { nullable: true })
   createdBy: string | null;
 

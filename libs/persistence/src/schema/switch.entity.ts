@@ -6,6 +6,7 @@ import { BoolColumn, IntColumn, PriceColumn, TextColumn, TimestampColumn, UuidCo
 @Entity('switches')
 @Index('idx_switches_client_initiated', ['clientId', 'initiatedAt'])
 @Index('idx_switches_agent_initiated', ['agentId', 'initiatedAt'])
+@Index('uq_switches_agent_dedup', ['agentId', 'dedupKey'], { unique: true })
 export class SwitchEntity {
   @UuidPrimaryColumn()
   id: string;
@@ -22,6 +23,10 @@ export class SwitchEntity {
 
   @UuidColumn({ nullable: true })
   commandId: string | null;
+
+  /** What makes a re-sent report the same switch (report:<id>, command:<id>, …); null before 2026-12. */
+  @VarcharColumn(100, { nullable: true })
+  dedupKey: string | null;
 
   // Old instance
   @VarcharColumn(64, { nullable: true })
