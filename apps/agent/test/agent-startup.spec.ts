@@ -61,7 +61,11 @@ describe('agent start-up while IMDS is unreachable', () => {
     await api.app.listen(0, '127.0.0.1');
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    }
     await imds?.stop();
     await api?.close();
     await database?.dispose();
