@@ -66,6 +66,8 @@ export interface CutoverTimeouts {
   addressMs: number;
   /** Failover: how long after the notice's time to wait for the old instance to stop before forcing the detach. */
   oldStopGraceMs: number;
+  /** Failover without a replica: traffic leaves the old instance this long before the notice's time. */
+  trafficMarginMs: number;
 }
 
 export const DEFAULT_CUTOVER_TIMEOUTS: CutoverTimeouts = {
@@ -77,6 +79,7 @@ export const DEFAULT_CUTOVER_TIMEOUTS: CutoverTimeouts = {
   eniMs: 2 * 60_000,
   addressMs: 60_000,
   oldStopGraceMs: 30_000,
+  trafficMarginMs: 15_000,
 };
 
 export interface CutoverDeps {
@@ -161,8 +164,9 @@ class CutoverRun {
       if (r.targetGroupArns.length) {
         await this.step('register_targets', () => this.registerNew());
         await this.step('wait_targets_healthy', () => this.waitHealthy());
-        await this.step('deregister_old_targets', () => this.deregisterOld());
       }
+      if (this.holdsTrafficOnOld()) await this.step('hold_traffic_on_old', () => this.holdTraffic());
+      if (r.targetGroupArns.length) await this.step('deregister_old_targets', () => this.deregisterOld());
       if (r.allocationId) await this.step('move_elastic_ip', () => this.moveAddress(r.allocationId as string));
       if (r.dns) await this.step('update_dns', () => this.updateDns());
       if (input.kind === 'failover') {
@@ -201,6 +205,23 @@ class CutoverRun {
         undoFailures,
       };
     }
+  }
+
+  /**
+   * A failover to an instance without the data (an emergency instance): the old instance still
+   * serves with the data until the notice's time, so traffic moves only shortly before it
+   * (`trafficMarginMs`), still inside the window; the volumes follow once it has stopped.
+   */
+  private holdsTrafficOnOld(): boolean {
+    const { input } = this;
+    return input.kind === 'failover' && !input.newHasData && input.resources.volumes.length > 0 && input.oldInstanceEndsAt !== undefined && !this.dryRun;
+  }
+
+  private async holdTraffic(): Promise<string | undefined> {
+    const until = this.input.oldInstanceEndsAt!.getTime() - this.timeouts.trafficMarginMs;
+    const wait = until - this.now();
+    if (wait > 0) await this.deps.sleeper.sleep(wait);
+    return wait > 0 ? `old instance served ${Math.round(wait / 1000)} s longer` : undefined;
   }
 
   // --- steps ---

@@ -119,7 +119,10 @@ describe('CutoverUseCase on the simulated cloud (virtual time)', () => {
     const emergency = await sim.launch('eu-west-1a', 'on-demand');
     const report = await sim.cutover().run({ kind: 'failover', oldInstanceId: old, newInstanceId: emergency, newAz: 'eu-west-1a', resources: sim.resources, oldInstanceEndsAt: endsAt });
     expect(report.ok).toBe(true);
-    expect(report.steps.map((s) => s.name)).toEqual(['move_elastic_ip', 'wait_old_stopped', `move_volume ${sim.resources.volumes[0].volumeId}`]);
+    expect(report.steps.map((s) => s.name)).toEqual(['hold_traffic_on_old', 'move_elastic_ip', 'wait_old_stopped', `move_volume ${sim.resources.volumes[0].volumeId}`]);
+    // The address left the old instance inside the window, 15 s before AWS took it.
+    const moved = sim.continuity.calls.find((c) => c.call.startsWith('AssociateAddress'))!;
+    expect(moved.at).toBe(endsAt.getTime() - 15_000);
     expect(sim.continuity.trafficView().addresses[sim.resources.allocationId!]).toBe(emergency);
     expect(sim.continuity.volumeAttachments()).toEqual([{ volumeId: sim.resources.volumes[0].volumeId, instanceId: emergency }]);
     const detach = sim.continuity.calls.find((c) => c.call.startsWith('DetachVolume'))!;
