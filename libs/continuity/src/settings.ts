@@ -56,16 +56,16 @@ export interface SettingsContext {
 
 /**
  * The checks that need no AWS call, shared by the API (400 naming the field) and the agent.
- * Field names are the wire names under `continuity.` (snake_case), as the API answers them.
+ * Field names are the wire names (snake_case, array items as `.0`), as the API's 400 names them.
  */
-export function validateContinuitySettings(settings: ContinuitySettings, context: SettingsContext): FieldProblem[] {
+export function validateContinuitySettings(settings: ContinuitySettings, context: SettingsContext, prefix = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const add = (field: string, problem: string) => problems.push({ field: `continuity.${field}`, problems: [problem] });
+  const add = (field: string, problem: string) => problems.push({ field: `${prefix}${field}`, problems: [`${prefix}${field} ${problem}`] });
 
   settings.targetGroups?.arns?.forEach((arn, i) => {
     const m = TG_ARN.exec(arn);
-    if (!m) add(`target_groups.arns[${i}]`, 'must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)');
-    else if (m[2] !== context.region) add(`target_groups.arns[${i}]`, `is in ${m[2]}, the agent runs in ${context.region}: a target group only takes instances of its own region`);
+    if (!m) add(`target_groups.arns.${i}`, 'must be a target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)');
+    else if (m[2] !== context.region) add(`target_groups.arns.${i}`, `is in ${m[2]}, the agent runs in ${context.region}: a target group only takes instances of its own region`);
   });
   if (settings.targetGroups && !settings.targetGroups.arns?.length && !settings.targetGroups.discover) add('target_groups', 'give arns, or discover: true');
   if (new Set(settings.targetGroups?.arns ?? []).size !== (settings.targetGroups?.arns ?? []).length) add('target_groups.arns', 'lists a target group twice');
@@ -86,14 +86,14 @@ export function validateContinuitySettings(settings: ContinuitySettings, context
 
   const crossAz = settings.crossAzSnapshot ?? true;
   settings.dataVolumes?.forEach((v, i) => {
-    if (!v.volumeId === !v.tag) add(`data_volumes[${i}]`, 'give exactly one of volume_id and tag');
-    if (v.volumeId !== undefined && !VOLUME_ID.test(v.volumeId)) add(`data_volumes[${i}].volume_id`, 'must be an EBS volume id (vol- followed by 8 or 17 hex digits)');
-    if (v.tag && (!v.tag.key || v.tag.key.length > 128 || (v.tag.value ?? '').length > 256)) add(`data_volumes[${i}].tag`, 'needs a key (≤ 128 characters) and a value (≤ 256)');
+    if (!v.volumeId === !v.tag) add(`data_volumes.${i}`, 'give exactly one of volume_id and tag');
+    if (v.volumeId !== undefined && !VOLUME_ID.test(v.volumeId)) add(`data_volumes.${i}.volume_id`, 'must be an EBS volume id (vol- followed by 8 or 17 hex digits)');
+    if (v.tag && (!v.tag.key || v.tag.key.length > 128 || (v.tag.value ?? '').length > 256)) add(`data_volumes.${i}.tag`, 'needs a key (≤ 128 characters) and a value (≤ 256)');
     if (v.az !== undefined) {
-      if (!AZ.test(v.az)) add(`data_volumes[${i}].az`, 'must look like eu-west-1a');
-      else if (!v.az.startsWith(context.region)) add(`data_volumes[${i}].az`, `is not a zone of ${context.region}`);
+      if (!AZ.test(v.az)) add(`data_volumes.${i}.az`, 'must look like eu-west-1a');
+      else if (!v.az.startsWith(context.region)) add(`data_volumes.${i}.az`, `is not a zone of ${context.region}`);
       else if (context.az && v.az !== context.az && !crossAz) {
-        add(`data_volumes[${i}].az`, `is ${v.az} while the instance is in ${context.az}, and cross_az_snapshot is off: the volume could not be attached (no snapshot path)`);
+        add(`data_volumes.${i}.az`, `is ${v.az} while the instance is in ${context.az}, and cross_az_snapshot is off: the volume could not be attached (no snapshot path)`);
       }
     }
   });

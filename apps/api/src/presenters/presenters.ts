@@ -1,3 +1,4 @@
+import { toContinuityDto } from './continuity-presenters';
 import {
   CleanupLogDto,
   AdminClientDto,
@@ -86,6 +87,7 @@ export function toAgentConfig(config: AgentConfig): AgentConfigDto {
       command_poll_seconds: config.intervals.commandPollSeconds,
       interruption_poll_seconds: config.intervals.interruptionPollSeconds,
     },
+    continuity: toContinuityDto(config.continuity ?? null),
   };
 }
 
