@@ -53,7 +53,8 @@ export interface VolumeDescription {
   volumeType: string;
   state: VolumeState;
   snapshotId?: string;
-  attachment?: { instanceId: string; device: string; state: AttachmentState };
+  /** deleteOnTermination: AWS deletes the volume with the instance (a data volume to carry must not). */
+  attachment?: { instanceId: string; device: string; state: AttachmentState; deleteOnTermination?: boolean };
   tags: Record<string, string>;
 }
 
@@ -124,6 +125,7 @@ export abstract class ContinuityCloud {
   abstract describeSnapshots(query: SnapshotQuery): Promise<SnapshotDescription[]>;
   abstract createVolume(request: { snapshotId: string; az: string; volumeType?: string; tags?: Record<string, string> }): Promise<Mutation<{ volumeId: string }>>;
   abstract deleteVolume(volumeId: string): Promise<Mutation<void>>;
+  abstract deleteSnapshot(snapshotId: string): Promise<Mutation<void>>;
 
   // ENI
   abstract describeNetworkInterfaces(ids: string[]): Promise<NetworkInterfaceDescription[]>;

@@ -7,7 +7,7 @@ export { resolveContinuity } from './resolve';
 export type { ResolvedContinuity } from './resolve';
 export { CutoverUseCase, mayTerminateOld, DEFAULT_CUTOVER_TIMEOUTS } from './cutover';
 export type { CutoverDeps, CutoverInput, CutoverKind, CutoverReport, CutoverStep, CutoverTimeouts } from './cutover';
-export { ReplicaSyncUseCase } from './replica-sync';
+export { ReplicaSyncUseCase, cleanUpReplicaSnapshots, replicaSyncIntervalMs, DEFAULT_REPLICA_SYNC_INTERVAL_SECONDS } from './replica-sync';
 export type { ReplicaSyncDeps, ReplicaSyncInput, ReplicaSyncRound, ReplicaSyncStatus } from './replica-sync';
 export { SimulatedSwitch, SIM_TARGET_GROUP_ARN, SIM_ZONE_ID } from './simulated-switch';
 export type { SimulatedSwitchOptions } from './simulated-switch';

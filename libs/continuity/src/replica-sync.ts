@@ -153,3 +153,41 @@ export class ReplicaSyncUseCase {
     });
   }
 }
+
+/** REPLICA_SYNC_INTERVAL in seconds (default 300): how often a replica takes an incremental snapshot round. */
+export const DEFAULT_REPLICA_SYNC_INTERVAL_SECONDS = 300;
+
+export function replicaSyncIntervalMs(env: Record<string, string | undefined> = process.env): number {
+  const raw = env.REPLICA_SYNC_INTERVAL;
+  if (raw === undefined || raw === '') return DEFAULT_REPLICA_SYNC_INTERVAL_SECONDS * 1000;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 60 || seconds > 86_400) {
+    throw DomainError.invalid('INVALID_CONFIG', `REPLICA_SYNC_INTERVAL must be whole seconds from 60 to 86400, got "${raw}"`, [{ field: 'REPLICA_SYNC_INTERVAL', problems: ['60–86400 seconds'] }]);
+  }
+  return seconds * 1000;
+}
+
+/**
+ * The replica-sync part of the cleanup pass: deletes a replica's completed snapshots except the
+ * newest `keepLatest` of each source volume (a new volume can still be made from those).
+ * Pending snapshots are never touched.
+ */
+export async function cleanUpReplicaSnapshots(cloud: ContinuityCloud, replicaId: string, keepLatest = 2): Promise<{ deleted: string[]; failures: Array<{ snapshotId: string; error: string }> }> {
+  const snapshots = (await cloud.describeSnapshots({ tags: { [TAG_REPLICA]: replicaId } })).filter((s) => s.state === 'completed');
+  const bySource = new Map<string, SnapshotDescription[]>();
+  for (const s of snapshots) bySource.set(s.volumeId, [...(bySource.get(s.volumeId) ?? []), s]);
+  const deleted: string[] = [];
+  const failures: Array<{ snapshotId: string; error: string }> = [];
+  for (const list of bySource.values()) {
+    const old = list.sort((a, b) => b.startTime.getTime() - a.startTime.getTime()).slice(keepLatest);
+    for (const s of old) {
+      try {
+        const done = await cloud.deleteSnapshot(s.snapshotId);
+        if (!done.dryRun) deleted.push(s.snapshotId);
+      } catch (error) {
+        failures.push({ snapshotId: s.snapshotId, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+  return { deleted, failures };
+}

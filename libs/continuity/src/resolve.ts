@@ -34,6 +34,9 @@ export async function resolveContinuity(cloud: ContinuityCloud, settings: Contin
     if (v.attachment?.instanceId !== oldInstanceId) {
       throw DomainError.invalid('CONTINUITY_VOLUME_NOT_ATTACHED', `data volume ${v.volumeId} is not attached to ${oldInstanceId} (${v.attachment ? `it is on ${v.attachment.instanceId}` : 'it is detached'})`);
     }
+    if (v.attachment.deleteOnTermination) {
+      throw DomainError.invalid('CONTINUITY_VOLUME_DELETED_ON_TERMINATION', `data volume ${v.volumeId} has DeleteOnTermination: AWS would delete it with ${oldInstanceId} (turn it off with ModifyInstanceAttribute)`);
+    }
     return { volumeId: v.volumeId, az: v.az, device: v.attachment.device, volumeType: v.volumeType };
   });
 

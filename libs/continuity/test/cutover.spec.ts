@@ -173,3 +173,27 @@ describe('ReplicaSyncUseCase', () => {
     expect(onReplica).toEqual([{ volumeId: second.replicaVolumes[source[0].volumeId], instanceId: replica, sourceVolumeId: source[0].volumeId }]);
   });
 });
+
+describe('replica snapshot cleanup and REPLICA_SYNC_INTERVAL', () => {
+  it('keeps the newest snapshots of each volume and deletes older completed ones', async () => {
+    const sim = new SimulatedSwitch({ volumesGiB: [1] });
+    await sim.start('eu-west-1a');
+    const volumeId = sim.resources.volumes[0].volumeId;
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const s = await sim.continuity.createSnapshot({ volumeId, tags: { 'spot:replica-id': 'r-9' } });
+      if (!s.dryRun) ids.push(s.value.snapshotId);
+      await sim.sleeper.sleep(60_000);
+    }
+    const { cleanUpReplicaSnapshots } = await import('@spot/continuity');
+    expect(await cleanUpReplicaSnapshots(sim.continuity, 'r-9', 2)).toEqual({ deleted: [ids[1], ids[0]], failures: [] });
+    expect((await sim.continuity.describeSnapshots({ tags: { 'spot:replica-id': 'r-9' } })).map((s) => s.snapshotId)).toEqual([ids[2], ids[3]]);
+  });
+
+  it('REPLICA_SYNC_INTERVAL is whole seconds, 300 by default', async () => {
+    const { replicaSyncIntervalMs } = await import('@spot/continuity');
+    expect(replicaSyncIntervalMs({})).toBe(300_000);
+    expect(replicaSyncIntervalMs({ REPLICA_SYNC_INTERVAL: '900' })).toBe(900_000);
+    expect(() => replicaSyncIntervalMs({ REPLICA_SYNC_INTERVAL: '5m' })).toThrow(/REPLICA_SYNC_INTERVAL/);
+  });
+});

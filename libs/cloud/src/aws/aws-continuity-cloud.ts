@@ -4,6 +4,7 @@ import {
   AttachVolumeCommand,
   CreateSnapshotCommand,
   CreateVolumeCommand,
+  DeleteSnapshotCommand,
   DeleteVolumeCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
@@ -218,7 +219,9 @@ export class AwsContinuityCloud extends ContinuityCloud {
         volumeType: v.VolumeType ?? 'gp3',
         state: (v.State ?? 'available') as VolumeDescription['state'],
         ...(v.SnapshotId ? { snapshotId: v.SnapshotId } : {}),
-        ...(attachment?.InstanceId ? { attachment: { instanceId: attachment.InstanceId, device: attachment.Device ?? '', state: (attachment.State ?? 'attached') as 'attached' } } : {}),
+        ...(attachment?.InstanceId
+          ? { attachment: { instanceId: attachment.InstanceId, device: attachment.Device ?? '', state: (attachment.State ?? 'attached') as 'attached', deleteOnTermination: attachment.DeleteOnTermination ?? false } }
+          : {}),
         tags: tagsOf(v.Tags),
       };
     });
@@ -292,6 +295,10 @@ export class AwsContinuityCloud extends ContinuityCloud {
 
   async deleteVolume(volumeId: string): Promise<Mutation<void>> {
     return this.calls.mutate(`DeleteVolume ${volumeId}`, (dryRun) => this.options.ec2.send(new DeleteVolumeCommand({ VolumeId: volumeId, DryRun: dryRun })), () => undefined);
+  }
+
+  async deleteSnapshot(snapshotId: string): Promise<Mutation<void>> {
+    return this.calls.mutate(`DeleteSnapshot ${snapshotId}`, (dryRun) => this.options.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId, DryRun: dryRun })), () => undefined);
   }
 
   async describeNetworkInterfaces(ids: string[]): Promise<NetworkInterfaceDescription[]> {

@@ -482,6 +482,15 @@ export class SimulatedContinuity extends ContinuityCloud {
     return this.done(action);
   }
 
+  async deleteSnapshot(snapshotId: string): Promise<Mutation<void>> {
+    this.maybeFail('deleteSnapshot');
+    if (!this.snapshots.has(snapshotId)) throw this.notFound('DeleteSnapshot', snapshotId, 'InvalidSnapshot.NotFound');
+    const action = `DeleteSnapshot ${snapshotId}`;
+    if (this.safe) return this.wouldExecute(action);
+    this.snapshots.delete(snapshotId);
+    return this.done(action);
+  }
+
   // --- ENI ---
 
   async describeNetworkInterfaces(ids: string[]): Promise<NetworkInterfaceDescription[]> {
