@@ -1848,6 +1848,8 @@ export interface components {
             auto_replica_enabled: boolean;
             manual_replica_enabled: boolean;
             replica_count: number;
+            /** @description What follows the workload on a switch or failover (docs/continuity.md) */
+            continuity: components["schemas"]["ContinuitySettingsDto"] | null;
             /** @example 2026-11-24T20:00:00.000Z */
             created_at: string;
         };
