@@ -31,6 +31,8 @@ describeEachDatabase('continuity settings and cut-over reports', (db) => {
     const res = await http().put(`/api/client/agents/${agent.agentId}/continuity`).set(bearer(client.userToken)).send(settings).expect(200);
     expect(res.body.continuity).toEqual(settings);
     expect(res.body.config_version).toBeGreaterThan(1);
+    const listed = await http().get(`/api/client/${client.clientId}/agents`).set(bearer(client.userToken)).expect(200);
+    expect(listed.body.items.find((a: { id: string }) => a.id === agent.agentId).continuity).toEqual(settings);
     const cleared = await http().put(`/api/client/agents/${agent.agentId}/continuity`).set(bearer(client.userToken)).send({}).expect(200);
     expect(cleared.body.continuity).toBeNull();
   });

@@ -138,6 +138,19 @@ export function mayTerminateOld(report: CutoverReport): boolean {
   return report.ok && !report.dryRun;
 }
 
+/**
+ * The switch report's cut-over fields (SwitchReportRequestDto in libs/contracts): the agent sends
+ * them with the switch report, and `old_terminated_at` in a later report once it really
+ * terminated the old instance.
+ */
+export function switchReportFields(report: CutoverReport): { downtime_ms: number; cutover_steps: Array<{ name: string; duration_ms: number; ok: boolean }>; error_message?: string } {
+  return {
+    downtime_ms: report.downtimeMs,
+    cutover_steps: report.steps.map((s) => ({ name: s.name.slice(0, 100), duration_ms: Math.max(0, Math.round(s.durationMs)), ok: s.ok })),
+    ...(report.ok ? {} : { error_message: `cut-over step ${report.failedStep} failed: ${report.error?.message ?? 'unknown error'}`.slice(0, 2000) }),
+  };
+}
+
 class CutoverRun {
   private readonly steps: CutoverStep[] = [];
   private readonly undo: Array<{ name: string; run: () => Promise<void> }> = [];

@@ -5,7 +5,7 @@ export type { HookResult } from './hooks';
 export { Sleeper, RealSleeper, VirtualSleeper, waitUntil } from './waiting';
 export { resolveContinuity } from './resolve';
 export type { ResolvedContinuity } from './resolve';
-export { CutoverUseCase, mayTerminateOld, DEFAULT_CUTOVER_TIMEOUTS } from './cutover';
+export { CutoverUseCase, mayTerminateOld, switchReportFields, DEFAULT_CUTOVER_TIMEOUTS } from './cutover';
 export type { CutoverDeps, CutoverInput, CutoverKind, CutoverReport, CutoverStep, CutoverTimeouts } from './cutover';
 export { ReplicaSyncUseCase, cleanUpReplicaSnapshots, replicaSyncIntervalMs, DEFAULT_REPLICA_SYNC_INTERVAL_SECONDS } from './replica-sync';
 export type { ReplicaSyncDeps, ReplicaSyncInput, ReplicaSyncRound, ReplicaSyncStatus } from './replica-sync';

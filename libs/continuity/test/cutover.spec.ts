@@ -1,5 +1,5 @@
 import { DomainError } from '@spot/core';
-import { ReplicaSyncUseCase, ScriptedHookRunner, SIM_TARGET_GROUP_ARN, SimulatedSwitch } from '@spot/continuity';
+import { mayTerminateOld, ReplicaSyncUseCase, ScriptedHookRunner, SIM_TARGET_GROUP_ARN, SimulatedSwitch, switchReportFields } from '@spot/continuity';
 
 /** Tuned health checks (5 s × 2, 30 s deregistration delay): docs/continuity.md. */
 const TUNED = { healthCheckIntervalSeconds: 5, healthyThresholdCount: 2, deregistrationDelaySeconds: 30 };
@@ -21,6 +21,8 @@ describe('CutoverUseCase on the simulated cloud (virtual time)', () => {
     // register → healthy (3 s + 5 s × 2) first; the gap is the address move (2 s), then the volume move (5 s + 5 s).
     expect(report.downtimeMs).toBe(sim.simulatedGapMs());
     expect(report.downtimeMs).toBe(12_000);
+    expect(mayTerminateOld(report)).toBe(true);
+    expect(switchReportFields(report)).toEqual({ downtime_ms: 12_000, cutover_steps: report.steps.map((s) => ({ name: s.name, duration_ms: s.durationMs, ok: true })) });
     const calls = sim.continuity.calls.map((c) => c.call);
     expect(calls.findIndex((c) => c.startsWith(`RegisterTargets ${fresh}`))).toBeLessThan(calls.findIndex((c) => c.startsWith(`DeregisterTargets ${old}`)));
   });
@@ -57,6 +59,8 @@ describe('CutoverUseCase on the simulated cloud (virtual time)', () => {
     expect(report.steps[report.steps.length - 1]).toMatchObject({ name: report.failedStep, ok: false });
     expect(report.error?.message).toContain('injected');
     expect(report.undoFailures).toEqual([]);
+    expect(mayTerminateOld(report)).toBe(false);
+    expect(switchReportFields(report).error_message).toContain(`cut-over step ${report.failedStep} failed`);
     await sim.sleeper.sleep(60_000); // let re-registration, re-association and re-attachment settle
     const view = sim.continuity.trafficView();
     expect(view.targetGroups[SIM_TARGET_GROUP_ARN]).toContain(old);
