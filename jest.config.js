@@ -44,6 +44,7 @@ module.exports = {
     '^@spot/replicas$': '<rootDir>/libs/replicas/src',
     '^@spot/notifications$': '<rootDir>/libs/notifications/src',
     '^@spot/cloud$': '<rootDir>/libs/cloud/src',
+    '^@spot/continuity$': '<rootDir>/libs/continuity/src',
     '^@spot/demo-fleet$': '<rootDir>/libs/demo-fleet/src',
     '^@spot/market-model$': '<rootDir>/libs/market-model/src',
     '^@spot/learning$': '<rootDir>/libs/learning/src',

@@ -60,6 +60,7 @@ const ROUTES: Record<string, Access> = {
   'POST /api/agents/{id}/replicas/{rid}/status': 'agent_or_owner',
   'POST /api/agents/{id}/replicas/{rid}/sync-status': 'agent_or_owner',
   'POST /api/client/agents/{id}/config': 'agent_owner',
+  'PUT /api/client/agents/{id}/continuity': 'agent_owner',
   'GET /api/notifications': 'tenant',
   'POST /api/notifications/read-all': 'tenant',
   'POST /api/notifications/{id}/read': 'tenant',

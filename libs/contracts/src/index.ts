@@ -7,6 +7,18 @@ export { SignupRequestDto, LoginRequestDto, TokenResponseDto, SignupResponseDto,
 export { CreateClientRequestDto, AdminClientDto, ClientCreatedDto, AdminClientPageDto } from './admin/admin-clients.dto';
 export { AgentConfigDto, AgentIntervalsDto } from './agents/agent-config.dto';
 export {
+  ContinuitySettingsDto,
+  CutoverStepDto,
+  DataVolumeSettingDto,
+  DnsRecordSettingDto,
+  ElasticIpSettingDto,
+  HookSettingDto,
+  HooksSettingDto,
+  NetworkInterfaceSettingDto,
+  TargetGroupsSettingDto,
+  VolumeTagDto,
+} from './agents/continuity.dto';
+export {
   RegisterAgentRequestDto,
   RegisterAgentResponseDto,
   HeartbeatRequestDto,

@@ -644,6 +644,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/client/agents/{id}/continuity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["updateAgentContinuity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/client/{id}/replicas": {
         parameters: {
             query?: never;
@@ -1220,6 +1236,81 @@ export interface components {
             /** @example 5 */
             interruption_poll_seconds: number;
         };
+        TargetGroupsSettingDto: {
+            /**
+             * @example [
+             *       "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef"
+             *     ]
+             */
+            arns?: string[];
+            /** @description Find the groups that hold the instance (DescribeTargetHealth) at each cut-over */
+            discover?: boolean;
+        };
+        ElasticIpSettingDto: {
+            /** @example eipalloc-0123456789abcdef0 */
+            allocation_id?: string;
+            /** @description The Elastic IP associated with the instance now */
+            current?: boolean;
+        };
+        DnsRecordSettingDto: {
+            /** @example Z0123456789ABCDEFGHIJ */
+            hosted_zone_id: string;
+            /** @example app.example.com */
+            name: string;
+            /** @example 60 */
+            ttl: number;
+        };
+        VolumeTagDto: {
+            /** @example app */
+            key: string;
+            /** @example db-data */
+            value: string;
+        };
+        DataVolumeSettingDto: {
+            /** @example vol-0123456789abcdef0 */
+            volume_id?: string;
+            /** @description Every volume carrying this tag */
+            tag?: components["schemas"]["VolumeTagDto"];
+            /**
+             * @description The volume's zone, checked against the instance's
+             * @example eu-west-1a
+             */
+            az?: string;
+        };
+        NetworkInterfaceSettingDto: {
+            /** @example eni-0123456789abcdef0 */
+            network_interface_id: string;
+            /** @example 1 */
+            device_index?: number;
+        };
+        HookSettingDto: {
+            /**
+             * @description Run by /bin/sh -c on the instance
+             * @example /opt/app/drain.sh
+             */
+            command: string;
+            /** @example 30 */
+            timeout_seconds: number;
+        };
+        HooksSettingDto: {
+            /** @description Before the old instance stops receiving traffic (drain); at most 90 s */
+            pre_switch?: components["schemas"]["HookSettingDto"];
+            post_switch?: components["schemas"]["HookSettingDto"];
+            pre_promote?: components["schemas"]["HookSettingDto"];
+            post_promote?: components["schemas"]["HookSettingDto"];
+            /** @description After each replica sync round (application-level replication) */
+            sync?: components["schemas"]["HookSettingDto"];
+        };
+        ContinuitySettingsDto: {
+            target_groups?: components["schemas"]["TargetGroupsSettingDto"];
+            elastic_ip?: components["schemas"]["ElasticIpSettingDto"];
+            dns?: components["schemas"]["DnsRecordSettingDto"];
+            data_volumes?: components["schemas"]["DataVolumeSettingDto"][];
+            /** @description A volume in another zone goes snapshot → CreateVolume there (default true) */
+            cross_az_snapshot?: boolean;
+            network_interface?: components["schemas"]["NetworkInterfaceSettingDto"];
+            hooks?: components["schemas"]["HooksSettingDto"];
+        };
         AgentConfigDto: {
             /** Format: uuid */
             agent_id: string;
@@ -1246,6 +1337,8 @@ export interface components {
              */
             config_version: number;
             intervals: components["schemas"]["AgentIntervalsDto"];
+            /** @description What follows the workload on a switch or failover (docs/continuity.md) */
+            continuity: components["schemas"]["ContinuitySettingsDto"] | null;
         };
         RegisterAgentResponseDto: {
             /**
@@ -1580,6 +1673,13 @@ export interface components {
             note: string;
             command: components["schemas"]["CommandDto"] | null;
         };
+        CutoverStepDto: {
+            /** @example wait_targets_healthy */
+            name: string;
+            /** @example 13000 */
+            duration_ms: number;
+            ok: boolean;
+        };
         SwitchReportRequestDto: {
             /**
              * Format: uuid
@@ -1646,6 +1746,8 @@ export interface components {
             old_terminated_at?: string;
             /** @example 4200 */
             downtime_ms?: number;
+            /** @description Each cut-over step with its duration (docs/continuity.md) */
+            cutover_steps?: components["schemas"]["CutoverStepDto"][];
         };
         SwitchDto: {
             /** Format: uuid */
@@ -1677,6 +1779,7 @@ export interface components {
             instance_launched_at: string | null;
             instance_ready_at: string | null;
             old_terminated_at: string | null;
+            cutover_steps: components["schemas"]["CutoverStepDto"][] | null;
         };
         PlacementPriceDto: {
             price_per_h: number;
@@ -1770,6 +1873,8 @@ export interface components {
             auto_replica_enabled: boolean;
             manual_replica_enabled: boolean;
             replica_count: number;
+            /** @description What follows the workload on a switch or failover (docs/continuity.md) */
+            continuity: components["schemas"]["ContinuitySettingsDto"] | null;
             /** @example 2026-11-24T20:00:00.000Z */
             created_at: string;
         };
@@ -4858,6 +4963,58 @@ export interface operations {
             };
             /** @description Conflicts with current state (duplicate, limit reached) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    updateAgentContinuity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContinuitySettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentConfigDto"];
+                };
+            };
+            /** @description Invalid input; details.fields names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Does not exist, or is not yours */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
