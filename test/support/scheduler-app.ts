@@ -9,9 +9,9 @@ import { TestDatabase } from './databases';
  * The scheduler app as `npm start` wires it, without cron timers (tests run jobs by hand), on
  * the given database and manual clock. Log lines go to `logLines` when given, else nowhere.
  */
-export async function startTestScheduler(database: TestDatabase, clock: ManualClock, logLines?: string[]): Promise<INestApplicationContext> {
+export async function startTestScheduler(database: TestDatabase, clock: ManualClock, logLines?: string[], env: Record<string, string> = {}): Promise<INestApplicationContext> {
   const level = logLines ? 'info' : 'error';
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: level }, { devSecretFile: null });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: level, ...env }, { devSecretFile: null });
   const logger = new StructuredLogger({ level, clock, sink: (line) => logLines?.push(line), defaultComponent: 'WORK-SCHED' });
   const moduleRef = await Test.createTestingModule({ imports: [SchedulerModule.forRoot(config, logger, { withTimers: false })] })
     .overrideProvider(Clock)
