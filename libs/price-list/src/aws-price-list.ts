@@ -15,7 +15,8 @@ export function createPricingClient(options: { region?: string; endpoint?: strin
   return new PricingClient({ region: options.region ?? 'us-east-1', maxAttempts: 1, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
 }
 
-const RETRYABLE = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'InternalErrorException', 'ServiceUnavailable', 'ServiceUnavailableException']);
+const THROTTLING = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException']);
+const RETRYABLE = new Set([...THROTTLING, 'InternalErrorException', 'ServiceUnavailable', 'ServiceUnavailableException']);
 /** No, expired or refused credentials: the same for every region, so the refresh falls back to the file at once. */
 const DENIED = new Set([
   'AccessDeniedException',
@@ -190,6 +191,7 @@ export function toPriceListError(error: unknown, region: string, attempts: numbe
       details,
     );
   }
-  if (RETRYABLE.has(code)) return new DomainError('rate_limited', 'PRICE_LIST_RATE_LIMITED', `Price List API kept throttling GetProducts for ${region} after ${attempts} attempts (${messageOf(error)})`, details);
-  return new DomainError('unavailable', 'PRICE_LIST_UNAVAILABLE', `Price List API GetProducts for ${region} failed: ${code}: ${messageOf(error)}`, details);
+  if (THROTTLING.has(code)) return new DomainError('rate_limited', 'PRICE_LIST_RATE_LIMITED', `Price List API kept throttling GetProducts for ${region} after ${attempts} attempts (${messageOf(error)})`, details);
+  const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  return new DomainError('unavailable', 'PRICE_LIST_UNAVAILABLE', `Price List API GetProducts for ${region} failed${tries}: ${code}: ${messageOf(error)}`, details);
 }
