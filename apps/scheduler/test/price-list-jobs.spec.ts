@@ -11,6 +11,7 @@ import { AgentDecisionHistoryEntity, CommandEntity, OnDemandPriceEntity } from '
 import { PricingStatus } from '@spot/price-list';
 import { describeEachDatabase, insertClientWithAgent, putSpotPrices, startTestScheduler } from '@spot/testing';
 import { computeInstanceItem, AP_SOUTHEAST_2, US_EAST_1 } from '../../../libs/price-list/test/get-products-fixtures';
+import { JobOutcome } from '../src/job-runner';
 import { DecisionLoopJob } from '../src/jobs/decision-loop.job';
 import { OnDemandPriceRefreshJob, SpotAdvisorRefreshJob } from '../src/jobs/price-list.jobs';
 import { SCHEDULED_JOBS } from '../src/scheduler.module';
@@ -72,7 +73,8 @@ describeEachDatabase('on-demand prices of every region from the Price List API',
 
   it('stores the prices of both regions with their source, and agents there get switch decisions that name it', async () => {
     clock.advanceSeconds(120); // past the decision inputs' 60-second market cache of the pass above
-    const outcome = await app.get(OnDemandPriceRefreshJob).run();
+    const outcome = await app.get(OnDemandPriceRefreshJob).tick(); // never ran: due at once
+    expect(await app.get(OnDemandPriceRefreshJob).tick()).toBeNull(); // and then not for a day
     expect(outcome).toEqual({ status: 'completed', summary: '8 prices in 2 regions from the Price List API; 0 regions failed, 0 entries skipped' });
     const rows = await dataSource.getRepository(OnDemandPriceEntity).find({ order: { region: 'ASC', instanceType: 'ASC' } });
     expect(rows).toHaveLength(8);
@@ -109,7 +111,7 @@ describeEachDatabase('on-demand prices of every region from the Price List API',
     pricing.reset();
     pricing.on(GetProductsCommand).rejects(new AccessDeniedException({ message: 'not authorized to perform: pricing:GetProducts', $metadata: { httpStatusCode: 400 } }));
     clock.advanceSeconds(86_400);
-    const outcome = await app.get(OnDemandPriceRefreshJob).run();
+    const outcome = (await app.get(OnDemandPriceRefreshJob).tick()) as JobOutcome;
     expect(outcome.status).toBe('completed');
     expect(outcome.status === 'completed' && outcome.summary).toMatch(/^shipped file in use: Price List API refused the request \(AccessDeniedException\)/);
     expect(await dataSource.getRepository(OnDemandPriceEntity).count()).toBe(8);
@@ -118,5 +120,9 @@ describeEachDatabase('on-demand prices of every region from the Price List API',
     expect(report.onDemand.regions.find((r) => r.region === 'us-east-1')).toMatchObject({ source: 'aws-price-list', types: 5 });
     expect(report.onDemand.regions.find((r) => r.region === 'eu-west-1')).toMatchObject({ source: 'shipped-file', fetchedAt: null });
     expect(report.onDemand.source).toBe('mixed');
+    clock.advanceSeconds(5 * 3600);
+    expect(await app.get(OnDemandPriceRefreshJob).tick()).toBeNull();
+    clock.advanceSeconds(3600); // a refused run is tried again after 6 hours
+    expect(await app.get(OnDemandPriceRefreshJob).tick()).toMatchObject({ status: 'completed' });
   });
 });

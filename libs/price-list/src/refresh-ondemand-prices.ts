@@ -27,6 +27,9 @@ export interface OnDemandRefreshOutcome {
  * once (they are the same for every region) and leave the shipped file in charge. The outcome is
  * a `pricing.ondemand_refresh` system event, which /health and the admin report read.
  */
+/** A good refresh holds for a day; a run that fell back to the file or failed everywhere is retried sooner. */
+const REFRESH_AFTER_MS = { ok: 24 * 3_600_000, fallback: 6 * 3_600_000 };
+
 export class RefreshOnDemandPrices {
   constructor(
     private readonly priceList: PriceListPort,
@@ -37,6 +40,19 @@ export class RefreshOnDemandPrices {
     private readonly clock: Clock,
     private readonly options: { regions: string[]; logger?: StructuredLogger },
   ) {}
+
+  /**
+   * True when the last run (any process's, from the system event log) is old enough for another:
+   * a day after a good run, six hours after a fallback or a run where every region failed, at
+   * once when there was none (a fresh deployment does not wait for the next day).
+   */
+  async isDue(): Promise<boolean> {
+    const [last] = await this.events.recent({ eventType: ONDEMAND_REFRESH_EVENT, limit: 1 });
+    if (!last) return true;
+    const refreshed = ((last.metadata ?? {}) as { regions_refreshed?: unknown[] }).regions_refreshed?.length ?? 0;
+    const after = refreshed > 0 ? REFRESH_AFTER_MS.ok : REFRESH_AFTER_MS.fallback;
+    return this.clock.nowMs() - last.createdAt.getTime() >= after;
+  }
 
   async run(): Promise<OnDemandRefreshOutcome> {
     const regions = this.options.regions.length ? this.options.regions : this.catalog.advisorRegionList();

@@ -3,7 +3,11 @@ import { Cron } from '@nestjs/schedule';
 import { RefreshOnDemandPrices, RefreshSpotAdvisor } from '@spot/price-list';
 import { JobOutcome, JobRunner } from '../job-runner';
 
-/** Daily at 03:15 (issue 23): on-demand prices of every region from the AWS Price List API; the shipped file without credentials. */
+/**
+ * Daily (issue 23): on-demand prices of every region from the AWS Price List API; the shipped
+ * file without credentials. The hourly tick runs it when due (RefreshOnDemandPrices.isDue), so a
+ * fresh deployment gets prices within the hour and a refused run is retried after 6 hours.
+ */
 @Injectable()
 export class OnDemandPriceRefreshJob {
   static readonly NAME = 'refresh-ondemand-prices';
@@ -13,7 +17,11 @@ export class OnDemandPriceRefreshJob {
     private readonly refresh: RefreshOnDemandPrices,
   ) {}
 
-  @Cron('15 3 * * *', { name: OnDemandPriceRefreshJob.NAME })
+  @Cron('15 * * * *', { name: OnDemandPriceRefreshJob.NAME })
+  async tick(): Promise<JobOutcome | null> {
+    return (await this.refresh.isDue()) ? this.run() : null;
+  }
+
   run(): Promise<JobOutcome> {
     return this.runner.run(OnDemandPriceRefreshJob.NAME, async () => {
       const r = await this.refresh.run();
