@@ -183,6 +183,14 @@ export function toPriceListError(error: unknown, region: string, attempts: numbe
   if (error instanceof DomainError) return error;
   const code = errorCode(error);
   const details = { aws_code: code, region, attempts };
+  if (code === 'CredentialsProviderError') {
+    return new DomainError(
+      'forbidden',
+      'PRICE_LIST_ACCESS_DENIED',
+      `Price List API: no AWS credentials found (SDK default chain: environment, shared config, instance or task role); give the control plane credentials allowed to call pricing:GetProducts. Using the shipped on-demand file instead.`,
+      details,
+    );
+  }
   if (DENIED.has(code)) {
     return new DomainError(
       'forbidden',

@@ -123,6 +123,8 @@ describe('AwsPriceList (GetProducts on AmazonEC2)', () => {
   it('treats missing credentials like access denied', async () => {
     const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
     pricing.on(GetProductsCommand).rejects(noCredentials);
-    await expect(adapter().onDemandPrices({ region: 'us-east-1', operatingSystem: 'Linux' })).rejects.toMatchObject({ code: 'PRICE_LIST_ACCESS_DENIED' });
+    const error = (await adapter().onDemandPrices({ region: 'us-east-1', operatingSystem: 'Linux' }).catch((e: unknown) => e)) as DomainError;
+    expect(error).toMatchObject({ kind: 'forbidden', code: 'PRICE_LIST_ACCESS_DENIED' });
+    expect(error.message).toMatch(/^Price List API: no AWS credentials found .*pricing:GetProducts.*shipped on-demand file/);
   });
 });
