@@ -49,6 +49,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export class AwsPriceList extends PriceListPort {
   private readonly retry: RetryPolicy;
+  private readonly logger?: StructuredLogger;
 
   constructor(
     private readonly client: PricingClient,
@@ -58,8 +59,6 @@ export class AwsPriceList extends PriceListPort {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.logger = options.logger;
   }
-
-  private readonly logger?: StructuredLogger;
 
   async onDemandPrices(query: OnDemandPriceQuery): Promise<OnDemandPriceAnswer> {
     const types = query.instanceTypes?.length ? query.instanceTypes : [undefined];
