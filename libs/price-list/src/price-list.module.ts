@@ -91,8 +91,8 @@ const PROVIDED = [PriceListPort, OnDemandPriceRepository, OnDemandPriceBook, Ref
     },
     {
       provide: PricingStatus,
-      inject: [InstanceCatalog, OnDemandPriceRepository, SystemEventLog, AgentRegistry],
-      useFactory: (c: InstanceCatalog, r: OnDemandPriceRepository, e: SystemEventLog, a: AgentRegistry) => new PricingStatus(c, r, e, a),
+      inject: [InstanceCatalog, OnDemandPriceRepository, SystemEventLog, AgentRegistry, Clock],
+      useFactory: (c: InstanceCatalog, r: OnDemandPriceRepository, e: SystemEventLog, a: AgentRegistry, clock: Clock) => new PricingStatus(c, r, e, a, clock),
     },
     { provide: PriceDataLoader, inject: [OnDemandPriceBook, SpotAdvisorCopy, StructuredLogger], useFactory: (b: OnDemandPriceBook, c: SpotAdvisorCopy, l: StructuredLogger) => new PriceDataLoader(b, c, l) },
   ],

@@ -1,4 +1,5 @@
 import { InstanceCatalog, OnDemandPriceOrigin } from '@spot/catalog';
+import { Clock } from '@spot/core';
 import { AgentRegistry } from '@spot/identity';
 import { SystemEventLog } from '@spot/persistence';
 import { OnDemandPriceRepository } from './ondemand-price-repository';
@@ -35,14 +36,29 @@ export interface MissingOnDemandPrice {
 
 /** Where the prices in use come from, for /health and the admin data-quality report. */
 export class PricingStatus {
+  private cached: { at: number; report: PricingStatusReport } | null = null;
+
   constructor(
     private readonly catalog: InstanceCatalog,
     private readonly repository: OnDemandPriceRepository,
     private readonly events: SystemEventLog,
     private readonly registry: AgentRegistry,
+    private readonly clock: Clock,
   ) {}
 
-  async report(): Promise<PricingStatusReport> {
+  /**
+   * `maxAgeMs` lets a frequent caller (/health, polled by load balancers) reuse a recent report
+   * instead of running its four queries every time.
+   */
+  async report(options: { maxAgeMs?: number } = {}): Promise<PricingStatusReport> {
+    const now = this.clock.nowMs();
+    if (this.cached && options.maxAgeMs && now - this.cached.at < options.maxAgeMs) return this.cached.report;
+    const report = await this.build();
+    this.cached = { at: now, report };
+    return report;
+  }
+
+  private async build(): Promise<PricingStatusReport> {
     const [table, [lastRefresh], refreshed, skipped] = await Promise.all([
       this.repository.coverage(),
       this.events.recent({ eventType: ONDEMAND_REFRESH_EVENT, limit: 1 }),

@@ -6,6 +6,9 @@ import { Clock, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { DatabaseHealth } from '@spot/persistence';
 import { PricingStatus, PricingStatusReport } from '@spot/price-list';
 
+/** /health is polled often; the pricing section changes at most every few hours. */
+const HEALTH_PRICING_MAX_AGE_MS = 30_000;
+
 @ApiTags('health')
 @Controller()
 export class HealthController {
@@ -29,7 +32,7 @@ export class HealthController {
     const ok = db.status === 'ok';
     response.status(ok ? 200 : 503);
     // Informational: the shipped file is a working fallback, so it never makes the process unhealthy.
-    const pricing = ok ? await this.pricing.report().then(toPricingHealth, () => undefined) : undefined;
+    const pricing = ok ? await this.pricing.report({ maxAgeMs: HEALTH_PRICING_MAX_AGE_MS }).then(toPricingHealth, () => undefined) : undefined;
     return {
       status: ok ? 'ok' : 'degraded',
       version: this.config.version,
