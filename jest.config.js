@@ -32,6 +32,7 @@ module.exports = {
   moduleNameMapper: {
     '^@spot/core$': '<rootDir>/libs/core/src',
     '^@spot/catalog$': '<rootDir>/libs/catalog/src',
+    '^@spot/price-list$': '<rootDir>/libs/price-list/src',
     '^@spot/persistence$': '<rootDir>/libs/persistence/src',
     '^@spot/identity$': '<rootDir>/libs/identity/src',
     '^@spot/contracts$': '<rootDir>/libs/contracts/src',

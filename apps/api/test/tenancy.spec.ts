@@ -19,6 +19,7 @@ const ROUTES: Record<string, Access> = {
   'POST /api/agents/{id}/heartbeat': 'agent',
   'POST /api/agents/{id}/pricing-report': 'agent',
   'GET /api/admin/data-quality': 'super_admin',
+  'GET /api/admin/data-quality/on-demand-prices': 'super_admin',
   'POST /api/admin/pricing/gap-fill': 'super_admin',
   'POST /api/admin/ml-models/upload': 'super_admin',
   'GET /api/admin/ml-models': 'super_admin',

@@ -884,6 +884,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/data-quality/on-demand-prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOnDemandPriceQuality"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -901,6 +917,46 @@ export interface components {
         HealthComponentsDto: {
             database: components["schemas"]["DatabaseHealthDto"];
         };
+        PricingRegionDto: {
+            /** @example us-east-1 */
+            region: string;
+            /**
+             * @description Instance types with an on-demand price
+             * @example 812
+             */
+            types: number;
+            /** @enum {string} */
+            source: "aws-price-list" | "shipped-file";
+            /** @description When the Price List API answered (null for the shipped file) */
+            fetched_at: string | null;
+        };
+        OnDemandPricingHealthDto: {
+            /**
+             * @description shipped-file: no or refused AWS credentials, only the shipped eu-west-1 file prices decisions
+             * @enum {string}
+             */
+            source: "aws-price-list" | "shipped-file" | "mixed";
+            /** @description Last daily refresh from the Price List API */
+            last_refresh_at: string | null;
+            last_refresh_message: string | null;
+            /** @description Why the shipped file is in use */
+            fallback_reason: string | null;
+            /** @description Price list entries the last refresh skipped as malformed */
+            skipped_entries: number;
+            regions: components["schemas"]["PricingRegionDto"][];
+        };
+        SpotAdvisorHealthDto: {
+            /** @enum {string} */
+            source: "spot-advisor-url" | "shipped-file";
+            last_refresh_at: string | null;
+            /** @description Refreshes skipped (wrong shape, unreachable URL) since the last good one */
+            skipped_since_refresh: number;
+            last_skip_reason: string | null;
+        };
+        PricingHealthDto: {
+            on_demand: components["schemas"]["OnDemandPricingHealthDto"];
+            spot_advisor: components["schemas"]["SpotAdvisorHealthDto"];
+        };
         HealthResponseDto: {
             /**
              * @description degraded (HTTP 503) when a component is down
@@ -914,6 +970,8 @@ export interface components {
             /** @example 2026-11-24T20:00:00.000Z */
             time: string;
             components: components["schemas"]["HealthComponentsDto"];
+            /** @description Where on-demand prices and Spot Advisor data come from (absent while the database is down) */
+            pricing?: components["schemas"]["PricingHealthDto"];
         };
         SignupRequestDto: {
             /**
@@ -2645,6 +2703,24 @@ export interface components {
              * @example onnx-1f2e3d4c
              */
             active_engine: string;
+        };
+        MissingOnDemandPriceDto: {
+            /** @example ap-south-2 */
+            region: string;
+            /** @example m7i.large */
+            instance_type: string;
+            /**
+             * @description Online agents running this type in this region
+             * @example 2
+             */
+            agents: number;
+            /** @example no on-demand price for m7i.large in ap-south-2 */
+            reason: string;
+        };
+        OnDemandPriceQualityDto: {
+            on_demand: components["schemas"]["OnDemandPricingHealthDto"];
+            /** @description Region and type pairs of online agents with no on-demand price: their decisions cannot measure savings */
+            missing: components["schemas"]["MissingOnDemandPriceDto"][];
         };
     };
     responses: never;
@@ -5738,6 +5814,52 @@ export interface operations {
             };
             /** @description Conflicts with current state (duplicate, limit reached) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getOnDemandPriceQuality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnDemandPriceQualityDto"];
+                };
+            };
+            /** @description Invalid input; details.fields names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Credentials valid but not allowed here */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
