@@ -167,7 +167,8 @@ describeEachDatabase('replicas that never finish, instances left behind', (db) =
     await runLeftovers();
     expect(await claim(newAgent)).toEqual([]);
 
-    api.clock.advanceSeconds(2);
+    // The next run (job periods are a minute: apps/scheduler/src/job-periods.ts) is past the wait.
+    api.clock.advanceSeconds(61);
     await http().post(`/api/agents/${old.agentId}/heartbeat`).set(bearer(newAgent.agentToken)).send({ instance_id: newInstanceId }).expect(200);
     expect(await runLeftovers()).toMatchObject({ summary: expect.stringMatching(/^1 terminations queued/) });
     const [terminate] = await claim(newAgent);
