@@ -32,6 +32,7 @@ module.exports = {
   moduleNameMapper: {
     '^@spot/core$': '<rootDir>/libs/core/src',
     '^@spot/catalog$': '<rootDir>/libs/catalog/src',
+    '^@spot/price-list$': '<rootDir>/libs/price-list/src',
     '^@spot/persistence$': '<rootDir>/libs/persistence/src',
     '^@spot/identity$': '<rootDir>/libs/identity/src',
     '^@spot/contracts$': '<rootDir>/libs/contracts/src',
@@ -44,6 +45,7 @@ module.exports = {
     '^@spot/replicas$': '<rootDir>/libs/replicas/src',
     '^@spot/notifications$': '<rootDir>/libs/notifications/src',
     '^@spot/cloud$': '<rootDir>/libs/cloud/src',
+    '^@spot/continuity$': '<rootDir>/libs/continuity/src',
     '^@spot/demo-fleet$': '<rootDir>/libs/demo-fleet/src',
     '^@spot/market-model$': '<rootDir>/libs/market-model/src',
     '^@spot/learning$': '<rootDir>/libs/learning/src',

@@ -4,6 +4,8 @@ import { SentinelJobRunsAndActionTime1795700000000 } from './1795700000000-Senti
 import { PendingInstanceTermination1795810000000 } from './1795810000000-PendingInstanceTermination';
 import { AgentReportIdempotency1795820000000 } from './1795820000000-AgentReportIdempotency';
 import { JobPeriodsAndRateLimits1795830000000 } from './1795830000000-JobPeriodsAndRateLimits';
+import { OnDemandPrices1795850000000 } from './1795850000000-OnDemandPrices';
+import { ContinuityAndCutoverSteps1795870000000 } from './1795870000000-ContinuityAndCutoverSteps';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a released one. */
 export const MIGRATIONS = [
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   PendingInstanceTermination1795810000000,
   AgentReportIdempotency1795820000000,
   JobPeriodsAndRateLimits1795830000000,
+  OnDemandPrices1795850000000,
+  ContinuityAndCutoverSteps1795870000000,
 ];

@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Clock, loadConfig, ManualClock, SpotConfig, StructuredLogger } from '@spot/core';
@@ -25,6 +27,11 @@ export interface StartOptions {
   clock?: ManualClock;
 }
 
+/** A Spot Advisor copy path no test writes unless it asks to (see SPOT_ADVISOR_CACHE_PATH). */
+export function testAdvisorCopyPath(): string {
+  return join(tmpdir(), `spot-test-${process.pid}-no-advisor-copy.json`);
+}
+
 /** A real API application on a migrated database, with a manual clock and captured logs. */
 export async function startTestApi(database: TestDatabase, options: StartOptions = {}): Promise<TestApi> {
   const config = loadConfig(
@@ -38,6 +45,8 @@ export async function startTestApi(database: TestDatabase, options: StartOptions
       ADMIN_PASSWORD: TEST_ADMIN.password,
       RATE_LIMIT_SIGNUP_PER_HOUR: '1000',
       RATE_LIMIT_TOKEN_PER_MINUTE: '1000',
+      // Never a developer's ./data copy: tests see the shipped Spot Advisor file unless they refresh it.
+      SPOT_ADVISOR_CACHE_PATH: testAdvisorCopyPath(),
       ...options.env,
     },
     { devSecretFile: null },

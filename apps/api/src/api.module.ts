@@ -9,10 +9,12 @@ import { GlobalRiskModule } from '@spot/global-risk';
 import { AccountService, IdentityModule } from '@spot/identity';
 import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
+import { PriceListModule } from '@spot/price-list';
 import { SentinelModule } from '@spot/sentinel';
 import { UserJwtStrategy } from './auth/user-jwt.strategy';
 import { AdminClientsController } from './controllers/admin-clients.controller';
 import { AdminModelsController } from './controllers/admin-models.controller';
+import { AdminOnDemandPricesController } from './controllers/admin-ondemand-prices.controller';
 import { AdminPricingController } from './controllers/admin-pricing.controller';
 import { AdminSystemController } from './controllers/admin-system.controller';
 import { AgentCommandsController } from './controllers/agent-commands.controller';
@@ -66,6 +68,7 @@ export class ApiModule {
         SentinelModule,
         LearningModule,
         DecisionsModule,
+        PriceListModule,
         PassportModule,
       ],
       controllers: [
@@ -88,6 +91,7 @@ export class ApiModule {
         ClientDecisionsController,
         ClientInstancesController,
         AdminModelsController,
+        AdminOnDemandPricesController,
       ],
       providers: [UserJwtStrategy, RateLimitGuard, { provide: SuperAdminBootstrap, inject: [AccountService, StructuredLogger, SPOT_CONFIG], useFactory: (a: AccountService, l: StructuredLogger, c: SpotConfig) => new SuperAdminBootstrap(a, l, c) }],
     };

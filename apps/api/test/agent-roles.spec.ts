@@ -112,7 +112,7 @@ describeEachDatabase('registration answers the current role', (db) => {
 
   it("answers primary to a promoted replica's agent that still registers with its replica_id, and retired to the old primary", async () => {
     const web = await placeAgent('payments');
-    const created = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({}).expect(200);
+    const created = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200);
     const replicaId = created.body.replica_id as string;
     const replicaInstanceId = freshInstanceId();
     const asReplica = { logical_agent_id: 'payments', instance_id: replicaInstanceId, az: 'eu-west-1b', replica_id: replicaId };
@@ -146,7 +146,7 @@ describeEachDatabase('registration answers the current role', (db) => {
 
   it('answers retired to the agent of a replica that ended, and replica to a demoted old primary', async () => {
     const web = await placeAgent('search');
-    const created = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({}).expect(200);
+    const created = await api.http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200);
     const replicaId = created.body.replica_id as string;
     const replicaInstanceId = freshInstanceId();
     const asReplica = { logical_agent_id: 'search', instance_id: replicaInstanceId, az: 'eu-west-1b', replica_id: replicaId };

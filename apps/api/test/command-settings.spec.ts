@@ -38,9 +38,10 @@ describeEachDatabase('commands carry the settings they depend on', (db) => {
   });
 
   it('a replica launch carries them too', async () => {
-    const agent = await new ApiActor(api).register(client.clientToken, { logical_agent_id: 'web', instance_id: freshInstanceId(), az: 'eu-west-1a', mode: 'spot' });
+    const instanceId = freshInstanceId();
+    const agent = await new ApiActor(api).register(client.clientToken, { logical_agent_id: 'web', instance_id: instanceId, az: 'eu-west-1a', mode: 'spot' });
     await api.http().post(`/api/client/agents/${agent.agentId}/config`).set(bearer(client.userToken)).send({ auto_switch: false, auto_terminate: false, terminate_wait_seconds: 45 }).expect(200);
-    const created = await api.http().post(`/api/agents/${agent.agentId}/create-emergency-replica`).set(bearer(agent.agentToken)).send({}).expect(200);
+    const created = await api.http().post(`/api/agents/${agent.agentId}/create-emergency-replica`).set(bearer(agent.agentToken)).send({ instance_id: instanceId }).expect(200);
     const polled = await api.http().get(`/api/agents/${agent.agentId}/pending-commands`).set(bearer(agent.agentToken)).expect(200);
     expect(polled.body.commands[0]).toMatchObject({ id: created.body.command_id, command_type: 'launch-replica', payload: { replica_id: created.body.replica_id, terminate_wait_seconds: 45, auto_terminate_enabled: false } });
 

@@ -60,7 +60,7 @@ describeEachDatabase('replicas that never finish, instances left behind', (db) =
 
   it('a dry-run launch leaves no live replica, and the next rebalance launches a real one', async () => {
     const web = await place('safe-mode');
-    const first = await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({}).expect(200);
+    const first = await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200);
     const [launch] = await claim(web);
     expect(launch).toMatchObject({ command_type: 'launch-replica', payload: { replica_id: first.body.replica_id } });
     await report(web, launch.id, { success: true, result: { dry_run: true, would_execute: 'RunInstances m5.large eu-west-1b' } });
@@ -77,7 +77,7 @@ describeEachDatabase('replicas that never finish, instances left behind', (db) =
 
     // SAFE_MODE is off again; a real rebalance is answered with a new replica and a launch command.
     api.clock.advanceSeconds(60);
-    const asked = (await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({}).expect(200)).body;
+    const asked = (await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200)).body;
     expect(asked).toMatchObject({ event_id: first.body.event_id, response_action: 'created-emergency-replica', replica_id: expect.any(String) });
     expect(asked.replica_id).not.toBe(first.body.replica_id);
     const [next] = await claim(web);
@@ -87,7 +87,7 @@ describeEachDatabase('replicas that never finish, instances left behind', (db) =
 
   it('a failed launch fails its replica at once too', async () => {
     const web = await place('failing-launch');
-    const created = await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({}).expect(200);
+    const created = await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200);
     const [launch] = await claim(web);
     await report(web, launch.id, { success: false, error_message: 'InsufficientInstanceCapacity' });
     expect((await replicaRow(created.body.replica_id)).status).toBe('failed');
@@ -95,7 +95,7 @@ describeEachDatabase('replicas that never finish, instances left behind', (db) =
 
   it('a replica whose agent never comes up times out after 10 minutes launching, and its instance is terminated', async () => {
     const web = await place('never-up');
-    const created = await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({}).expect(200);
+    const created = await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200);
     const [launch] = await claim(web);
     const launchedOn = freshInstanceId();
     // The primary's agent launched it (a real launch); the replica's own agent never registers.
@@ -123,7 +123,7 @@ describeEachDatabase('replicas that never finish, instances left behind', (db) =
 
   it('a syncing replica without a report for 30 minutes times out', async () => {
     const web = await place('stuck-sync');
-    const created = await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({}).expect(200);
+    const created = await http().post(`/api/agents/${web.agentId}/create-emergency-replica`).set(bearer(web.agentToken)).send({ instance_id: web.instanceId }).expect(200);
     const replicaInstance = freshInstanceId();
     const reg = await http()
       .post('/api/agents/register')
@@ -167,7 +167,8 @@ describeEachDatabase('replicas that never finish, instances left behind', (db) =
     await runLeftovers();
     expect(await claim(newAgent)).toEqual([]);
 
-    api.clock.advanceSeconds(2);
+    // The next run (job periods are a minute: apps/scheduler/src/job-periods.ts) is past the wait.
+    api.clock.advanceSeconds(61);
     await http().post(`/api/agents/${old.agentId}/heartbeat`).set(bearer(newAgent.agentToken)).send({ instance_id: newInstanceId }).expect(200);
     expect(await runLeftovers()).toMatchObject({ summary: expect.stringMatching(/^1 terminations queued/) });
     const [terminate] = await claim(newAgent);

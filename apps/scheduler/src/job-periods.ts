@@ -23,6 +23,8 @@ export const JOB_PERIODS_MS: Readonly<Record<string, number>> = {
   'client-growth-snapshot': DAY,
   'replica-timeouts': MINUTE,
   'leftover-termination': MINUTE,
+  'refresh-ondemand-prices': HOUR,
+  'refresh-spot-advisor': 6 * HOUR,
 };
 
 /** Claims older than this many periods (and at least a day) are pruned. */

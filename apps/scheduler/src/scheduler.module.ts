@@ -9,6 +9,7 @@ import { GlobalRiskModule } from '@spot/global-risk';
 import { IdentityModule } from '@spot/identity';
 import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
+import { PriceListModule } from '@spot/price-list';
 import { SentinelModule } from '@spot/sentinel';
 import { JobRunner } from './job-runner';
 import { CommandExpiryJob } from './jobs/command-expiry.job';
@@ -18,6 +19,7 @@ import { PriceGapFillJob } from './jobs/price-gap-fill.job';
 import { PriceRetentionJob } from './jobs/price-retention.job';
 import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
 import { SavingsSnapshotJob } from './jobs/savings-snapshot.job';
+import { OnDemandPriceRefreshJob, SpotAdvisorRefreshJob } from './jobs/price-list.jobs';
 import { EmergencyQueueJob, GrowthSnapshotJob, HealthMonitorJob, ReplicaCoordinatorJob } from './jobs/sentinel.jobs';
 import { LeftoverTerminationJob, ReplicaTimeoutJob } from './jobs/instance-lifecycle.jobs';
 
@@ -35,6 +37,8 @@ export const SCHEDULED_JOBS = [
   GrowthSnapshotJob,
   ReplicaTimeoutJob,
   LeftoverTerminationJob,
+  OnDemandPriceRefreshJob,
+  SpotAdvisorRefreshJob,
 ];
 
 @Module({})
@@ -54,6 +58,7 @@ export class SchedulerModule {
         SentinelModule,
         LearningModule,
         DecisionsModule,
+        PriceListModule,
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],
       providers: [JobRunner, ...SCHEDULED_JOBS],

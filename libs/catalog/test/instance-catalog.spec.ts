@@ -1,4 +1,6 @@
-import { architectureOf, azInRegion, InstanceCatalog } from '@spot/catalog';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { advisorFileProblems, architectureOf, azInRegion, defaultDataDirectory, InstanceCatalog } from '@spot/catalog';
 
 describe('InstanceCatalog on the real AWS data', () => {
   const catalog = InstanceCatalog.fromDirectory();
@@ -40,5 +42,41 @@ describe('InstanceCatalog on the real AWS data', () => {
     expect(azInRegion('eu-west-1a', 'eu-west-2')).toBe(false);
     expect(azInRegion('eu-west-10a', 'eu-west-1')).toBe(false);
     expect(azInRegion('eu-west-1', 'eu-west-1')).toBe(false);
+  });
+});
+
+describe('InstanceCatalog prices of every region (issue 23)', () => {
+  const fetchedAt = new Date('2026-11-24T03:15:00Z');
+
+  it('serves the table over the shipped file and keeps the file where the table has nothing', () => {
+    const catalog = InstanceCatalog.fromDirectory();
+    expect(catalog.onDemandQuote('eu-west-1', 'm5.large')).toEqual({ pricePerHour: 0.107, source: 'shipped-file', fetchedAt: null });
+    expect(catalog.onDemandQuote('us-east-1', 'm5.large')).toBeUndefined();
+    expect(catalog.similarTypes('m5.large', 'us-east-1')).toEqual([]);
+
+    catalog.useOnDemandPrices([
+      { region: 'us-east-1', instanceType: 'm5.large', pricePerHour: 0.096, source: 'aws-price-list', fetchedAt },
+      { region: 'us-east-1', instanceType: 'm6i.large', pricePerHour: 0.096, source: 'aws-price-list', fetchedAt },
+      { region: 'us-east-1', instanceType: 'c5.large', pricePerHour: 0, source: 'aws-price-list', fetchedAt }, // never a zero price
+    ]);
+    expect(catalog.onDemandQuote('us-east-1', 'm5.large')).toEqual({ pricePerHour: 0.096, source: 'aws-price-list', fetchedAt });
+    expect(catalog.onDemandPrice('us-east-1', 'c5.large')).toBeUndefined();
+    expect(catalog.onDemandPrice('eu-west-1', 'm5.large')).toBe(0.107);
+    expect(catalog.similarTypes('m5.large', 'us-east-1').map((t) => t.name)).toEqual(['m5.large', 'm6i.large']);
+    expect(catalog.onDemandCoverage().map((c) => `${c.region}:${c.sources.join('+')}`)).toEqual(['eu-west-1:shipped-file', 'us-east-1:aws-price-list']);
+
+    // A later load replaces the rows as a whole.
+    catalog.useOnDemandPrices([]);
+    expect(catalog.onDemandPrice('us-east-1', 'm5.large')).toBeUndefined();
+  });
+
+  it('checks a Spot Advisor document before it is used', () => {
+    const shipped: unknown = JSON.parse(readFileSync(join(defaultDataDirectory(), 'spot-advisor-data.json'), 'utf8'));
+    expect(advisorFileProblems(shipped)).toEqual([]);
+    expect(advisorFileProblems([])).toEqual(['document: must be a JSON object']);
+    expect(advisorFileProblems({ instance_types: { 'm5.large': { cores: 2, ram_gb: 8 } }, ranges: [{ index: 0, label: '<5%' }], spot_advisor: { 'eu-west-1': { Linux: { 'm5.large': { s: 60, r: 7 } } } } })).toEqual([
+      'spot_advisor.eu-west-1.Linux.m5.large: must be {s: savings %, r: range index 0-4}',
+    ]);
+    expect(advisorFileProblems({ instance_types: { 'm5.large': { cores: 2, ram_gb: 8 } }, ranges: [{ index: 0, label: '<5%' }], spot_advisor: { 'eu-west-1': { Windows: {} } } })).toEqual(['spot_advisor: no Linux entry in any region']);
   });
 });

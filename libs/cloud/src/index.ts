@@ -28,3 +28,25 @@ export { ImdsServer } from './simulated/imds-server';
 export type { MetadataSource } from './simulated/imds-server';
 export { TraceReplayMarket } from './simulated/trace-replay-market';
 export type { ReplayOptions } from './simulated/trace-replay-market';
+export { ContinuityCloud } from './continuity-cloud';
+export type {
+  AddressDescription,
+  ARecordChange,
+  AssociateAddressRequest,
+  AttachmentState,
+  DnsChangeStatus,
+  InstanceAddressing,
+  NetworkInterfaceDescription,
+  SnapshotDescription,
+  SnapshotQuery,
+  SnapshotState,
+  TargetHealth,
+  TargetHealthState,
+  VolumeDescription,
+  VolumeQuery,
+  VolumeState,
+} from './continuity-cloud';
+export { AwsContinuityCloud, createElbv2Client, createRoute53Client } from './aws/aws-continuity-cloud';
+export type { AwsContinuityOptions } from './aws/aws-continuity-cloud';
+export { SimulatedContinuity, DEFAULT_CONTINUITY_LATENCIES } from './simulated/simulated-continuity';
+export type { ContinuityLatencies, SimulatedContinuityOptions, TargetGroupSpec } from './simulated/simulated-continuity';

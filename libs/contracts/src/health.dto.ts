@@ -17,6 +17,62 @@ export class DatabaseHealthDto {
   error?: string;
 }
 
+export class PricingRegionDto {
+  @ApiProperty({ example: 'us-east-1' })
+  region: string;
+
+  @ApiProperty({ example: 812, description: 'Instance types with an on-demand price' })
+  types: number;
+
+  @ApiProperty({ enum: ['aws-price-list', 'shipped-file'] })
+  source: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'When the Price List API answered (null for the shipped file)' })
+  fetched_at: string | null;
+}
+
+export class OnDemandPricingHealthDto {
+  @ApiProperty({ enum: ['aws-price-list', 'shipped-file', 'mixed'], description: 'shipped-file: no or refused AWS credentials, only the shipped eu-west-1 file prices decisions' })
+  source: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Last daily refresh from the Price List API' })
+  last_refresh_at: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  last_refresh_message: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why the shipped file is in use' })
+  fallback_reason: string | null;
+
+  @ApiProperty({ description: 'Price list entries the last refresh skipped as malformed' })
+  skipped_entries: number;
+
+  @ApiProperty({ type: [PricingRegionDto] })
+  regions: PricingRegionDto[];
+}
+
+export class SpotAdvisorHealthDto {
+  @ApiProperty({ enum: ['spot-advisor-url', 'shipped-file'] })
+  source: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  last_refresh_at: string | null;
+
+  @ApiProperty({ description: 'Refreshes skipped (wrong shape, unreachable URL) since the last good one' })
+  skipped_since_refresh: number;
+
+  @ApiProperty({ type: String, nullable: true })
+  last_skip_reason: string | null;
+}
+
+export class PricingHealthDto {
+  @ApiProperty({ type: OnDemandPricingHealthDto })
+  on_demand: OnDemandPricingHealthDto;
+
+  @ApiProperty({ type: SpotAdvisorHealthDto })
+  spot_advisor: SpotAdvisorHealthDto;
+}
+
 export class HealthComponentsDto {
   @ApiProperty({ type: DatabaseHealthDto })
   database: DatabaseHealthDto;
@@ -37,4 +93,7 @@ export class HealthResponseDto {
 
   @ApiProperty({ type: HealthComponentsDto })
   components: HealthComponentsDto;
+
+  @ApiPropertyOptional({ type: PricingHealthDto, description: 'Where on-demand prices and Spot Advisor data come from (absent while the database is down)' })
+  pricing?: PricingHealthDto;
 }

@@ -7,6 +7,18 @@ export { SignupRequestDto, LoginRequestDto, TokenResponseDto, SignupResponseDto,
 export { CreateClientRequestDto, AdminClientDto, ClientCreatedDto, AdminClientPageDto } from './admin/admin-clients.dto';
 export { AgentConfigDto, AgentIntervalsDto } from './agents/agent-config.dto';
 export {
+  ContinuitySettingsDto,
+  CutoverStepDto,
+  DataVolumeSettingDto,
+  DnsRecordSettingDto,
+  ElasticIpSettingDto,
+  HookSettingDto,
+  HooksSettingDto,
+  NetworkInterfaceSettingDto,
+  TargetGroupsSettingDto,
+  VolumeTagDto,
+} from './agents/continuity.dto';
+export {
   RegisterAgentRequestDto,
   RegisterAgentResponseDto,
   HeartbeatRequestDto,
@@ -29,7 +41,7 @@ export {
   INSTANCE_STATUS_FILTERS,
 } from './client/client-views.dto';
 export { ClientTokenRotatedDto } from './client/client-token.dto';
-export { HealthResponseDto, HealthComponentsDto, DatabaseHealthDto } from './health.dto';
+export { HealthResponseDto, HealthComponentsDto, DatabaseHealthDto, PricingHealthDto, OnDemandPricingHealthDto, SpotAdvisorHealthDto, PricingRegionDto } from './health.dto';
 export { PriceObservationDto, PricingReportRequestDto, PricingReportResponseDto, RejectedObservationDto } from './pricing/pricing-report.dto';
 export {
   PRICE_SOURCES,
@@ -92,3 +104,4 @@ export { UpdateAgentSettingsRequestDto } from './sentinel/agent-settings.dto';
 export { ListNotificationsQueryDto, NotificationDto, NotificationPageDto, MarkedReadDto } from './sentinel/notifications.dto';
 export { SystemHealthDto, JobRunDto, AgentStatusCountsDto, GrowthQueryDto, GrowthDayDto, GrowthDto } from './sentinel/system-health.dto';
 export { MODEL_SESSION_STATUSES, ModelUploadRequestDto, ModelValidationDto, ModelSessionDto, ModelSessionPageDto, ActivateModelRequestDto, ModelRollbackDto } from './models/ml-models.dto';
+export { OnDemandPriceQualityDto, MissingOnDemandPriceDto } from './pricing/ondemand-prices.dto';

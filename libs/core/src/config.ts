@@ -33,6 +33,20 @@ export interface SpotConfig {
   logging: { level: LogLevel; format: 'text' | 'json' };
   /** Uploaded ML models (seed 004 Scenario 6). */
   models: { storageDir: string; validationTimeoutMs: number };
+  /** Public AWS price data (issue 23): on-demand prices from the Price List API, Spot Advisor refresh. */
+  pricing: PricingConfig;
+}
+
+export interface PricingConfig {
+  /** Regions whose on-demand prices are fetched; empty = every region of the Spot Advisor data. */
+  priceListRegions: string[];
+  /** Region of the Price List API client: it answers in us-east-1, eu-central-1 and ap-south-1. */
+  priceListApiRegion: 'us-east-1' | 'eu-central-1' | 'ap-south-1';
+  /** AWS_ENDPOINT_URL_PRICING: another Price List endpoint (the SDK reads the same variable). */
+  priceListEndpoint?: string;
+  spotAdvisorUrl: string;
+  /** The last good Spot Advisor document, kept on disk between runs and shared by the processes. */
+  spotAdvisorCachePath: string;
 }
 
 export type DatabaseConfig =
@@ -80,6 +94,11 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
   { name: 'MODEL_STORAGE_DIR', default: './data/models', description: 'Where uploaded ONNX models are kept (shared by the API and scheduler processes)' },
   { name: 'MODEL_VALIDATION_TIMEOUT_MS', default: '10000', description: 'Time an uploaded model gets to load and answer the contract test vector before it is refused' },
+  { name: 'PRICE_LIST_REGIONS', default: '', description: 'Comma-separated regions whose on-demand prices are fetched daily from the AWS Price List API; empty = every region of the Spot Advisor data' },
+  { name: 'PRICE_LIST_API_REGION', default: 'us-east-1', description: 'Region of the Price List API endpoint: us-east-1, eu-central-1 or ap-south-1 (credentials come from the SDK default chain; without them the shipped file is used)' },
+  { name: 'AWS_ENDPOINT_URL_PRICING', default: '', description: 'Another Price List API endpoint (standard AWS SDK variable); empty = AWS' },
+  { name: 'SPOT_ADVISOR_URL', default: 'https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json', description: 'Spot Instance Advisor JSON refreshed every 6 hours; a wrong shape or unreachable URL keeps the last good copy' },
+  { name: 'SPOT_ADVISOR_CACHE_PATH', default: './data/spot-advisor-data.json', description: 'Where the last good Spot Advisor document is kept (shared by the API and scheduler processes)' },
   { name: 'DEMO_FLEET', default: '1', description: 'npm start: 1 runs the demo client and its simulated fleet next to the API, 0 turns it off' },
   { name: 'DEMO_REPLAY_SPEED', default: '60', description: 'Demo fleet: trace time per real time (60 = an hour of real spot prices a minute)' },
   { name: 'DEMO_SEED', default: '7', description: 'Demo fleet: seed of the simulated market and ids (same seed, same run)' },
@@ -178,9 +197,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       storageDir: resolve(read.string('MODEL_STORAGE_DIR') ?? './data/models'),
       validationTimeoutMs: read.int('MODEL_VALIDATION_TIMEOUT_MS', 10_000, 100, 600_000),
     },
+    pricing: readPricing(read),
   };
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function readPricing(read: EnvReader): PricingConfig {
+  const regions = (read.string('PRICE_LIST_REGIONS') ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  for (const region of regions) if (!REGION_PATTERN.test(region)) read.problems.push(`PRICE_LIST_REGIONS: "${region}" is not a region code such as us-east-1`);
+  const url = read.string('SPOT_ADVISOR_URL') ?? 'https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json';
+  if (!/^https?:\/\//.test(url)) read.problems.push(`SPOT_ADVISOR_URL must be an http(s) URL (got "${url}")`);
+  const endpoint = read.string('AWS_ENDPOINT_URL_PRICING');
+  if (endpoint && !/^https?:\/\//.test(endpoint)) read.problems.push(`AWS_ENDPOINT_URL_PRICING must be an http(s) URL (got "${endpoint}")`);
+  return {
+    priceListRegions: [...new Set(regions)],
+    priceListApiRegion: read.oneOf('PRICE_LIST_API_REGION', ['us-east-1', 'eu-central-1', 'ap-south-1'] as const, 'us-east-1'),
+    ...(endpoint ? { priceListEndpoint: endpoint } : {}),
+    spotAdvisorUrl: url,
+    spotAdvisorCachePath: resolve(read.string('SPOT_ADVISOR_CACHE_PATH') ?? './data/spot-advisor-data.json'),
+  };
 }
 
 function readDatabase(read: EnvReader): DatabaseConfig {

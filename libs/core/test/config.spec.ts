@@ -21,6 +21,33 @@ describe('configuration', () => {
     expect(loadConfig({ JWT_SECRET: secret, DATABASE_URL: 'sqlite::memory:' }).database).toMatchObject({ dialect: 'sqlite', path: ':memory:' });
   });
 
+  it('reads the price data settings (issue 23), refusing bad regions and URLs', () => {
+    expect(loadConfig({ JWT_SECRET: secret }).pricing).toEqual({
+      priceListRegions: [],
+      priceListApiRegion: 'us-east-1',
+      spotAdvisorUrl: 'https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json',
+      spotAdvisorCachePath: join(process.cwd(), 'data/spot-advisor-data.json'),
+    });
+    expect(loadConfig({ JWT_SECRET: secret, PRICE_LIST_REGIONS: 'us-east-1, ap-southeast-2,us-east-1', PRICE_LIST_API_REGION: 'ap-south-1', AWS_ENDPOINT_URL_PRICING: 'http://127.0.0.1:4566' }).pricing).toMatchObject({
+      priceListRegions: ['us-east-1', 'ap-southeast-2'],
+      priceListApiRegion: 'ap-south-1',
+      priceListEndpoint: 'http://127.0.0.1:4566',
+    });
+    const problems = (() => {
+      try {
+        loadConfig({ JWT_SECRET: secret, PRICE_LIST_REGIONS: 'us-east-1,Sydney', PRICE_LIST_API_REGION: 'eu-west-1', SPOT_ADVISOR_URL: 'ftp://x/y.json' });
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual([
+      'PRICE_LIST_REGIONS: "Sydney" is not a region code such as us-east-1',
+      'SPOT_ADVISOR_URL must be an http(s) URL (got "ftp://x/y.json")',
+      'PRICE_LIST_API_REGION must be one of us-east-1, eu-central-1, ap-south-1 (got "eu-west-1")',
+    ]);
+  });
+
   it('lists every problem at once, naming the variable', () => {
     const env = { NODE_ENV: 'production', API_PORT: '99999', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud', ADMIN_EMAIL: 'a@b.c', DB_MIGRATE_ON_START: 'maybe' };
     expect(() => loadConfig(env)).toThrow(ConfigError);

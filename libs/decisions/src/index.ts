@@ -5,7 +5,7 @@ export type { SavingsOverview } from './savings/savings-ledger';
 export { DecisionsModule } from './decisions.module';
 export { CONTRACT_VERSION, ACTION_BANDS, ACTIVE_DECISION_ENGINE, actionFor, DecisionEngine, inputProblems, outputProblems } from './engine/contract';
 export type { DecisionInput, DecisionOutput, Recommendation, RecommendationTarget, RecommendedAction, CandidateFeatures, WorkloadFeatures } from './engine/contract';
-export { movableCandidates, flaggedPoolsReason } from './engine/candidate-filter';
+export { movableCandidates, flaggedPoolsReason, onDemandBaselineReason } from './engine/candidate-filter';
 export { RuleBasedEngine, DEFAULT_RULE_POLICY, ADVISOR_BUCKET_RISK, poolRisk } from './engine/rule-based-engine';
 export type { RulePolicy, PoolRisk } from './engine/rule-based-engine';
 export { ContractEnforcer, DEFAULT_ENGINE_TIMEOUT_MS } from './engine/contract-enforcer';

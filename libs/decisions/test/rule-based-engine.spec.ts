@@ -199,4 +199,18 @@ describe('RuleBasedEngine on the seed scenarios', () => {
     expect(poolRisk({ advisor_bucket: null, interruptions_7d: 0, volatility: null, flagged: false }).risk).toBe(0.2);
     expect(poolRisk({ advisor_bucket: 0, interruptions_7d: 0, volatility: 0, flagged: true }).risk).toBe(1);
   });
+
+  it('names the on-demand price and its source, and says so when there is none (issue 23)', () => {
+    const priced = inputFor({ candidates: [pool('m5.large.eu-west-1b', { spot_price: 0.03 })] });
+    priced.workload.on_demand_price_source = 'aws-price-list (fetched 2026-11-24)';
+    const output = engine.decide(priced);
+    expect(output.recommendation.target).toBe('pool');
+    expect(output.recommendation.reasons[0]).toBe(`on-demand price of m5.large in eu-west-1: $${M5_LARGE_OD.toFixed(4)}/h from aws-price-list (fetched 2026-11-24)`);
+
+    const unpriced = inputFor({ candidates: [pool('m5.large.eu-west-1b', { spot_price: 0.03 })] });
+    unpriced.workload = { ...unpriced.workload, region: 'ap-south-2', instance_type: 'm7i.large', on_demand_price_per_h: null, current_price_per_h: null, on_demand_price_source: null };
+    const stay = engine.decide(unpriced).recommendation;
+    expect(stay.target).toBe('stay');
+    expect(stay.reasons[0]).toBe('no on-demand price for m7i.large in ap-south-2: savings cannot be measured, so no move to spot');
+  });
 });

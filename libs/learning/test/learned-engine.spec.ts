@@ -94,4 +94,17 @@ describe('LearnedEngine', () => {
     expect(out.recommendation.reasons.join(' ')).toMatch(/1 flagged pool left out/);
     expect(outputProblems(out, input)).toEqual([]);
   });
+
+  it('names the on-demand price source, and says so when there is no price (issue 23)', async () => {
+    const engine = new LearnedEngine(new InMemoryPoolEvidence());
+    const priced = workloadInput(NOW, null, pools());
+    priced.workload.on_demand_price_source = 'shipped-file';
+    expect((await engine.decide(priced)).recommendation.reasons[0]).toMatch(/^on-demand price of m5\.large in eu-west-1: \$0\.\d{4}\/h from shipped-file$/);
+    const unpriced = workloadInput(NOW, null, pools());
+    unpriced.workload = { ...unpriced.workload, instance_type: 'm7i.large', region: 'ap-south-2', on_demand_price_per_h: null, current_price_per_h: null };
+    const out = await engine.decide(unpriced);
+    expect(out.recommendation.target).toBe('stay');
+    expect(out.recommendation.reasons[0]).toBe('no on-demand price for m7i.large in ap-south-2: savings cannot be measured, so no move to spot');
+  });
 });
+

@@ -95,6 +95,7 @@ export class AgentDecisionsController {
       instanceReadyAt: date(body.instance_ready_at),
       oldTerminatedAt: date(body.old_terminated_at),
       downtimeMs: body.downtime_ms ?? null,
+      cutoverSteps: body.cutover_steps?.map((s) => ({ name: s.name, durationMs: s.duration_ms, ok: s.ok })) ?? null,
     });
     return toSwitchReport(recorded);
   }

@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AgentConfigDto, UpdateAgentSettingsRequestDto } from '@spot/contracts';
+import { AgentConfigDto, ContinuitySettingsDto, UpdateAgentSettingsRequestDto } from '@spot/contracts';
 import { AgentRegistry, Principal } from '@spot/identity';
 import { AgentOwnerGuard } from '../auth/guards';
 import { CurrentPrincipal } from '../auth/principal.decorator';
+import { fromContinuityDto } from '../presenters/continuity-presenters';
 import { toAgentConfig } from '../presenters/presenters';
 import { ApiStandardErrors, SECURITY } from './api-docs';
 import { actorOf } from './replicas.controller';
@@ -37,5 +38,19 @@ export class AgentSettingsController {
       actorOf(principal),
     );
     return toAgentConfig(config);
+  }
+
+  /**
+   * What follows the workload on a switch or failover (docs/continuity.md): target groups,
+   * Elastic IP, Route 53 record, data volumes, network interface, hooks. Replaces the previous
+   * settings; `{}` clears them. A bad setting answers 400 naming the field (e.g. a target group
+   * of another region, a volume in another zone with the snapshot path off); nothing is stored.
+   */
+  @Put(':id/continuity')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AgentConfigDto })
+  @ApiStandardErrors('not_found')
+  async updateAgentContinuity(@Param('id') id: string, @Body() body: ContinuitySettingsDto, @CurrentPrincipal() principal: Principal): Promise<AgentConfigDto> {
+    return toAgentConfig(await this.registry.updateContinuity(id, fromContinuityDto(body), actorOf(principal)));
   }
 }

@@ -1,9 +1,13 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { HealthResponseDto } from '@spot/contracts';
+import { HealthResponseDto, OnDemandPricingHealthDto, PricingHealthDto } from '@spot/contracts';
 import { Clock, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { DatabaseHealth } from '@spot/persistence';
+import { PricingStatus, PricingStatusReport } from '@spot/price-list';
+
+/** /health is polled often; the pricing section changes at most every few hours. */
+const HEALTH_PRICING_MAX_AGE_MS = 30_000;
 
 @ApiTags('health')
 @Controller()
@@ -12,6 +16,7 @@ export class HealthController {
 
   constructor(
     private readonly database: DatabaseHealth,
+    private readonly pricing: PricingStatus,
     private readonly clock: Clock,
     @Inject(SPOT_CONFIG) private readonly config: SpotConfig,
   ) {
@@ -26,6 +31,8 @@ export class HealthController {
     const db = await this.database.check();
     const ok = db.status === 'ok';
     response.status(ok ? 200 : 503);
+    // Informational: the shipped file is a working fallback, so it never makes the process unhealthy.
+    const pricing = ok ? await this.pricing.report({ maxAgeMs: HEALTH_PRICING_MAX_AGE_MS }).then(toPricingHealth, () => undefined) : undefined;
     return {
       status: ok ? 'ok' : 'degraded',
       version: this.config.version,
@@ -40,6 +47,32 @@ export class HealthController {
           ...(db.error ? { error: db.error } : {}),
         },
       },
+      ...(pricing ? { pricing } : {}),
     };
   }
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toOnDemandPricing(report: PricingStatusReport): OnDemandPricingHealthDto {
+  return {
+    source: report.onDemand.source,
+    last_refresh_at: iso(report.onDemand.lastRefreshAt),
+    last_refresh_message: report.onDemand.lastRefreshMessage,
+    fallback_reason: report.onDemand.fallbackReason,
+    skipped_entries: report.onDemand.skippedEntries,
+    regions: report.onDemand.regions.map((r) => ({ region: r.region, types: r.types, source: r.source, fetched_at: iso(r.fetchedAt) })),
+  };
+}
+
+function toPricingHealth(report: PricingStatusReport): PricingHealthDto {
+  return {
+    on_demand: toOnDemandPricing(report),
+    spot_advisor: {
+      source: report.spotAdvisor.source,
+      last_refresh_at: iso(report.spotAdvisor.lastRefreshAt),
+      skipped_since_refresh: report.spotAdvisor.skippedSinceRefresh,
+      last_skip_reason: report.spotAdvisor.lastSkipReason,
+    },
+  };
 }

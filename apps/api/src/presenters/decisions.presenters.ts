@@ -98,6 +98,7 @@ export function toSwitch(row: SwitchRecord): SwitchDto {
     instance_launched_at: iso(row.instanceLaunchedAt),
     instance_ready_at: iso(row.instanceReadyAt),
     old_terminated_at: iso(row.oldTerminatedAt),
+    cutover_steps: row.cutoverSteps ? row.cutoverSteps.map((s) => ({ name: s.name, duration_ms: s.durationMs, ok: s.ok })) : null,
   };
 }
 

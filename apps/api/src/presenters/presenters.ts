@@ -1,3 +1,4 @@
+import { toContinuityDto } from './continuity-presenters';
 import {
   CleanupLogDto,
   AdminClientDto,
@@ -9,7 +10,7 @@ import {
   TokenResponseDto,
 } from '@spot/contracts';
 import { Page } from '@spot/core';
-import { AgentConfig, ClientSummary, ClientWithAgentCount, displayHint, IssuedUserToken } from '@spot/identity';
+import { AgentConfig, agentConfigOf, ClientSummary, ClientWithAgentCount, displayHint, IssuedUserToken } from '@spot/identity';
 import { AgentEntity, CleanupLogEntity, ClientEntity, InstanceEntity, UserRole } from '@spot/persistence';
 
 /** Entities and domain results → wire DTOs. Written out field by field on purpose. */
@@ -86,6 +87,7 @@ export function toAgentConfig(config: AgentConfig): AgentConfigDto {
       command_poll_seconds: config.intervals.commandPollSeconds,
       interruption_poll_seconds: config.intervals.interruptionPollSeconds,
     },
+    continuity: toContinuityDto(config.continuity ?? null),
   };
 }
 
@@ -110,6 +112,7 @@ export function toAgentSummary(agent: AgentEntity): AgentSummaryDto {
     auto_replica_enabled: agent.autoReplicaEnabled,
     manual_replica_enabled: agent.manualReplicaEnabled,
     replica_count: agent.replicaCount,
+    continuity: toContinuityDto(agentConfigOf(agent).continuity),
     created_at: agent.createdAt.toISOString(),
   };
 }

@@ -644,6 +644,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/client/agents/{id}/continuity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["updateAgentContinuity"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/client/{id}/replicas": {
         parameters: {
             query?: never;
@@ -868,6 +884,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/data-quality/on-demand-prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOnDemandPriceQuality"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -885,6 +917,46 @@ export interface components {
         HealthComponentsDto: {
             database: components["schemas"]["DatabaseHealthDto"];
         };
+        PricingRegionDto: {
+            /** @example us-east-1 */
+            region: string;
+            /**
+             * @description Instance types with an on-demand price
+             * @example 812
+             */
+            types: number;
+            /** @enum {string} */
+            source: "aws-price-list" | "shipped-file";
+            /** @description When the Price List API answered (null for the shipped file) */
+            fetched_at: string | null;
+        };
+        OnDemandPricingHealthDto: {
+            /**
+             * @description shipped-file: no or refused AWS credentials, only the shipped eu-west-1 file prices decisions
+             * @enum {string}
+             */
+            source: "aws-price-list" | "shipped-file" | "mixed";
+            /** @description Last daily refresh from the Price List API */
+            last_refresh_at: string | null;
+            last_refresh_message: string | null;
+            /** @description Why the shipped file is in use */
+            fallback_reason: string | null;
+            /** @description Price list entries the last refresh skipped as malformed */
+            skipped_entries: number;
+            regions: components["schemas"]["PricingRegionDto"][];
+        };
+        SpotAdvisorHealthDto: {
+            /** @enum {string} */
+            source: "spot-advisor-url" | "shipped-file";
+            last_refresh_at: string | null;
+            /** @description Refreshes skipped (wrong shape, unreachable URL) since the last good one */
+            skipped_since_refresh: number;
+            last_skip_reason: string | null;
+        };
+        PricingHealthDto: {
+            on_demand: components["schemas"]["OnDemandPricingHealthDto"];
+            spot_advisor: components["schemas"]["SpotAdvisorHealthDto"];
+        };
         HealthResponseDto: {
             /**
              * @description degraded (HTTP 503) when a component is down
@@ -898,6 +970,8 @@ export interface components {
             /** @example 2026-11-24T20:00:00.000Z */
             time: string;
             components: components["schemas"]["HealthComponentsDto"];
+            /** @description Where on-demand prices and Spot Advisor data come from (absent while the database is down) */
+            pricing?: components["schemas"]["PricingHealthDto"];
         };
         SignupRequestDto: {
             /**
@@ -1220,6 +1294,81 @@ export interface components {
             /** @example 5 */
             interruption_poll_seconds: number;
         };
+        TargetGroupsSettingDto: {
+            /**
+             * @example [
+             *       "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef"
+             *     ]
+             */
+            arns?: string[];
+            /** @description Find the groups that hold the instance (DescribeTargetHealth) at each cut-over */
+            discover?: boolean;
+        };
+        ElasticIpSettingDto: {
+            /** @example eipalloc-0123456789abcdef0 */
+            allocation_id?: string;
+            /** @description The Elastic IP associated with the instance now */
+            current?: boolean;
+        };
+        DnsRecordSettingDto: {
+            /** @example Z0123456789ABCDEFGHIJ */
+            hosted_zone_id: string;
+            /** @example app.example.com */
+            name: string;
+            /** @example 60 */
+            ttl: number;
+        };
+        VolumeTagDto: {
+            /** @example app */
+            key: string;
+            /** @example db-data */
+            value: string;
+        };
+        DataVolumeSettingDto: {
+            /** @example vol-0123456789abcdef0 */
+            volume_id?: string;
+            /** @description Every volume carrying this tag */
+            tag?: components["schemas"]["VolumeTagDto"];
+            /**
+             * @description The volume's zone, checked against the instance's
+             * @example eu-west-1a
+             */
+            az?: string;
+        };
+        NetworkInterfaceSettingDto: {
+            /** @example eni-0123456789abcdef0 */
+            network_interface_id: string;
+            /** @example 1 */
+            device_index?: number;
+        };
+        HookSettingDto: {
+            /**
+             * @description Run by /bin/sh -c on the instance
+             * @example /opt/app/drain.sh
+             */
+            command: string;
+            /** @example 30 */
+            timeout_seconds: number;
+        };
+        HooksSettingDto: {
+            /** @description Before the old instance stops receiving traffic (drain); at most 90 s */
+            pre_switch?: components["schemas"]["HookSettingDto"];
+            post_switch?: components["schemas"]["HookSettingDto"];
+            pre_promote?: components["schemas"]["HookSettingDto"];
+            post_promote?: components["schemas"]["HookSettingDto"];
+            /** @description After each replica sync round (application-level replication) */
+            sync?: components["schemas"]["HookSettingDto"];
+        };
+        ContinuitySettingsDto: {
+            target_groups?: components["schemas"]["TargetGroupsSettingDto"];
+            elastic_ip?: components["schemas"]["ElasticIpSettingDto"];
+            dns?: components["schemas"]["DnsRecordSettingDto"];
+            data_volumes?: components["schemas"]["DataVolumeSettingDto"][];
+            /** @description A volume in another zone goes snapshot → CreateVolume there (default true) */
+            cross_az_snapshot?: boolean;
+            network_interface?: components["schemas"]["NetworkInterfaceSettingDto"];
+            hooks?: components["schemas"]["HooksSettingDto"];
+        };
         AgentConfigDto: {
             /** Format: uuid */
             agent_id: string;
@@ -1246,6 +1395,8 @@ export interface components {
              */
             config_version: number;
             intervals: components["schemas"]["AgentIntervalsDto"];
+            /** @description What follows the workload on a switch or failover (docs/continuity.md) */
+            continuity: components["schemas"]["ContinuitySettingsDto"] | null;
         };
         RegisterAgentResponseDto: {
             /**
@@ -1580,6 +1731,13 @@ export interface components {
             note: string;
             command: components["schemas"]["CommandDto"] | null;
         };
+        CutoverStepDto: {
+            /** @example wait_targets_healthy */
+            name: string;
+            /** @example 13000 */
+            duration_ms: number;
+            ok: boolean;
+        };
         SwitchReportRequestDto: {
             /**
              * Format: uuid
@@ -1646,6 +1804,8 @@ export interface components {
             old_terminated_at?: string;
             /** @example 4200 */
             downtime_ms?: number;
+            /** @description Each cut-over step with its duration (docs/continuity.md) */
+            cutover_steps?: components["schemas"]["CutoverStepDto"][];
         };
         SwitchDto: {
             /** Format: uuid */
@@ -1677,6 +1837,7 @@ export interface components {
             instance_launched_at: string | null;
             instance_ready_at: string | null;
             old_terminated_at: string | null;
+            cutover_steps: components["schemas"]["CutoverStepDto"][] | null;
         };
         PlacementPriceDto: {
             price_per_h: number;
@@ -1770,6 +1931,8 @@ export interface components {
             auto_replica_enabled: boolean;
             manual_replica_enabled: boolean;
             replica_count: number;
+            /** @description What follows the workload on a switch or failover (docs/continuity.md) */
+            continuity: components["schemas"]["ContinuitySettingsDto"] | null;
             /** @example 2026-11-24T20:00:00.000Z */
             created_at: string;
         };
@@ -2540,6 +2703,24 @@ export interface components {
              * @example onnx-1f2e3d4c
              */
             active_engine: string;
+        };
+        MissingOnDemandPriceDto: {
+            /** @example ap-south-2 */
+            region: string;
+            /** @example m7i.large */
+            instance_type: string;
+            /**
+             * @description Online agents running this type in this region
+             * @example 2
+             */
+            agents: number;
+            /** @example no on-demand price for m7i.large in ap-south-2 */
+            reason: string;
+        };
+        OnDemandPriceQualityDto: {
+            on_demand: components["schemas"]["OnDemandPricingHealthDto"];
+            /** @description Region and type pairs of online agents with no on-demand price: their decisions cannot measure savings */
+            missing: components["schemas"]["MissingOnDemandPriceDto"][];
         };
     };
     responses: never;
@@ -4867,6 +5048,58 @@ export interface operations {
             };
         };
     };
+    updateAgentContinuity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContinuitySettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentConfigDto"];
+                };
+            };
+            /** @description Invalid input; details.fields names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Does not exist, or is not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     listClientReplicas: {
         parameters: {
             query?: {
@@ -5581,6 +5814,52 @@ export interface operations {
             };
             /** @description Conflicts with current state (duplicate, limit reached) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getOnDemandPriceQuality: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnDemandPriceQualityDto"];
+                };
+            };
+            /** @description Invalid input; details.fields names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Credentials valid but not allowed here */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -233,6 +233,18 @@ export class SimulatedCloud extends CloudProvider {
     return { dryRun: false, value: undefined };
   }
 
+  /** What the continuity side (`SimulatedContinuity`) needs to know about the instances. */
+  instanceView(): { stateOf(instanceId: string): InstanceState | undefined; azOf(instanceId: string): string | undefined; privateIpOf(instanceId: string): string | undefined } {
+    return {
+      stateOf: (id) => {
+        const instance = this.instances.get(id);
+        return instance ? this.stateOf(instance) : undefined;
+      },
+      azOf: (id) => this.instances.get(id)?.description.az,
+      privateIpOf: (id) => this.instances.get(id)?.privateIp,
+    };
+  }
+
   /** All instances ever launched, with their state now (the demo's and tests' view). */
   listInstances(): InstanceDescription[] {
     return [...this.instances.keys()].map((id) => this.describe(id));

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ContinuitySettingsDto } from './continuity.dto';
 
 export class AgentIntervalsDto {
   @ApiProperty({ example: 60 })
@@ -45,4 +46,7 @@ export class AgentConfigDto {
 
   @ApiProperty({ type: AgentIntervalsDto })
   intervals: AgentIntervalsDto;
+
+  @ApiProperty({ type: ContinuitySettingsDto, nullable: true, description: 'What follows the workload on a switch or failover (docs/continuity.md)' })
+  continuity: ContinuitySettingsDto | null;
 }

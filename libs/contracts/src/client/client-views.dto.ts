@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { ContinuitySettingsDto } from '../agents/continuity.dto';
 import { ClientBaseDto } from '../common/client-base.dto';
 import { PageMetaDto, PageQueryDto } from '../common/page.dto';
 
@@ -93,6 +94,9 @@ export class AgentSummaryDto {
 
   @ApiProperty()
   replica_count: number;
+
+  @ApiProperty({ type: ContinuitySettingsDto, nullable: true, description: 'What follows the workload on a switch or failover (docs/continuity.md)' })
+  continuity: ContinuitySettingsDto | null;
 
   @ApiProperty({ example: '2026-11-24T20:00:00.000Z' })
   created_at: string;

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { PageMetaDto } from '../common/page.dto';
 import { MAX_POOL_ID_LENGTH, PATTERNS } from '../common/validation-patterns';
 import { IsTimestamp } from '../common/validators';
 import { CAPACITY_MODES } from '../agents/register-agent.dto';
+import { CutoverStepDto } from '../agents/continuity.dto';
 import { CommandDto } from './commands.dto';
 
 const INSTANCE_ID_MESSAGE = 'must be an EC2 instance id (i- followed by 8 or 17 hex digits)';
@@ -126,6 +128,14 @@ export class SwitchReportRequestDto {
   @Min(0)
   @Max(24 * 3600 * 1000)
   downtime_ms?: number;
+
+  @ApiPropertyOptional({ type: [CutoverStepDto], description: 'Each cut-over step with its duration (docs/continuity.md)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => CutoverStepDto)
+  cutover_steps?: CutoverStepDto[];
 }
 
 export class SwitchDto {
@@ -197,6 +207,9 @@ export class SwitchDto {
 
   @ApiProperty({ type: String, nullable: true })
   old_terminated_at: string | null;
+
+  @ApiProperty({ type: [CutoverStepDto], nullable: true })
+  cutover_steps: CutoverStepDto[] | null;
 }
 
 export class PlacementPriceDto {

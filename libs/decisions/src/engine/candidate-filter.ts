@@ -1,4 +1,4 @@
-import { CandidateFeatures, DecisionInput } from './contract';
+import { CandidateFeatures, DecisionInput, WorkloadFeatures } from './contract';
 
 /**
  * The pools any engine may move a workload to: not flagged by the global risk tracker, not
@@ -26,4 +26,14 @@ export function flaggedPoolsReason(candidates: CandidateFeatures[]): string | nu
   if (flagged.length === 0) return null;
   const named = flagged.slice(0, 10).map((c) => c.pool_id).join(', ');
   return `${flagged.length} flagged pool${flagged.length === 1 ? '' : 's'} left out (interrupted recently): ${named}${flagged.length > 10 ? ', …' : ''}`;
+}
+
+/**
+ * The reason naming the on-demand baseline and its source, or saying there is none: a workload
+ * without an on-demand price is never a silent "stay" (issue 23).
+ */
+export function onDemandBaselineReason(w: WorkloadFeatures): string {
+  if (w.on_demand_price_per_h === null) return `no on-demand price for ${w.instance_type} in ${w.region}: savings cannot be measured, so no move to spot`;
+  const source = w.on_demand_price_source ? ` from ${w.on_demand_price_source}` : '';
+  return `on-demand price of ${w.instance_type} in ${w.region}: $${w.on_demand_price_per_h.toFixed(4)}/h${source}`;
 }

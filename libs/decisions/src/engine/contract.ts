@@ -30,6 +30,11 @@ export interface WorkloadFeatures {
   current_price_per_h: number | null;
   /** On-demand price of the workload's own type: the baseline savings are measured against. */
   on_demand_price_per_h: number | null;
+  /**
+   * Where that price comes from, e.g. `aws-price-list (fetched 2026-12-01)` or `shipped-file`;
+   * null when there is none. Engines name it in their reasons (issue 23).
+   */
+  on_demand_price_source?: string | null;
 }
 
 export interface CandidateFeatures {

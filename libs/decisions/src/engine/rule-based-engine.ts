@@ -1,5 +1,5 @@
 import { sha256Hex } from '@spot/core';
-import { flaggedPoolsReason, movableCandidates } from './candidate-filter';
+import { flaggedPoolsReason, movableCandidates, onDemandBaselineReason } from './candidate-filter';
 import { actionFor, CandidateFeatures, DecisionEngine, DecisionInput, DecisionOutput, Recommendation } from './contract';
 
 /** Thresholds of the rule-based engine (seed 001 "How the AI/ML model works", seed 003 MOD-SPOT-01). */
@@ -104,6 +104,7 @@ export class RuleBasedEngine extends DecisionEngine {
     const sameType = input.candidates.find((c) => c.instance_type === w.instance_type && c.advisor_bucket !== null);
     const currentRisk = poolRisk(current ?? { advisor_bucket: sameType?.advisor_bucket ?? null, interruptions_7d: 0, volatility: null, flagged: false }).risk;
 
+    reasons.push(onDemandBaselineReason(w));
     const flaggedReason = flaggedPoolsReason(input.candidates);
     if (flaggedReason) reasons.push(flaggedReason);
 
@@ -180,7 +181,7 @@ export class RuleBasedEngine extends DecisionEngine {
 
   private whyNoPool(baseline: number | null, usable: number, evaluated: Evaluated[]): string {
     const p = this.policy;
-    if (baseline === null) return 'stay on on-demand: the on-demand price of this type is unknown';
+    if (baseline === null) return 'stay on on-demand: without an on-demand price no pool can be judged';
     if (usable === 0) return 'stay on on-demand: no unflagged pool with a recent price';
     const lowRisk = evaluated.filter((e) => e.risk < p.lowRiskBelow);
     const bestLow = Math.max(...lowRisk.map((e) => e.savings), -Infinity);

@@ -65,7 +65,15 @@ export class DecisionInputs {
     const mode = agent.currentMode;
     const featurePoolId = agent.currentPoolId ?? `${instanceType}.${az}`;
     const history = await this.priceHistory(featurePoolId, now);
-    const onDemand = this.catalog.onDemandPrice(region, instanceType) ?? instance?.ondemandPrice ?? null;
+    const quote = this.catalog.onDemandQuote(region, instanceType);
+    const onDemand = quote?.pricePerHour ?? instance?.ondemandPrice ?? null;
+    const onDemandSource = quote
+      ? quote.fetchedAt
+        ? `${quote.source} (fetched ${quote.fetchedAt.toISOString().slice(0, 10)})`
+        : quote.source
+      : onDemand !== null
+        ? 'the price recorded with the instance'
+        : null;
     const ownPool = candidates.find((c) => c.pool_id === agent.currentPoolId);
     const currentPrice = mode === 'on-demand' ? onDemand : mode === 'spot' ? (ownPool?.spot_price ?? instance?.spotPrice ?? null) : null;
     const info = this.catalog.get(instanceType);
@@ -89,6 +97,7 @@ export class DecisionInputs {
         memory_gib: info?.memoryGiB ?? null,
         current_price_per_h: currentPrice,
         on_demand_price_per_h: onDemand,
+        on_demand_price_source: onDemandSource,
       },
       candidates,
       last_switch_at: lastSwitch?.initiatedAt.toISOString() ?? null,

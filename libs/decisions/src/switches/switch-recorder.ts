@@ -17,6 +17,8 @@ export interface SwitchTimings {
   /** Only when the old instance was actually terminated. */
   oldTerminatedAt?: Date | null;
   downtimeMs?: number | null;
+  /** Each cut-over step with its duration (issue 14). */
+  cutoverSteps?: Array<{ name: string; durationMs: number; ok: boolean }> | null;
 }
 
 export interface SwitchInput extends SwitchTimings {
@@ -115,7 +117,7 @@ export class SwitchRecorder {
     if (agent.clientId !== input.clientId) throw DomainError.notFound('agent', input.agentId);
 
     const previous = await this.findPrevious(manager, input);
-    if (previous) return { switch: previous, impact: null, totalSavings: null, duplicate: true };
+    if (previous) return { switch: await this.completeLater(manager, previous, input), impact: null, totalSavings: null, duplicate: true };
 
     const fromPool = input.poolId ? splitPoolId(input.poolId) : null;
     if (input.poolId && !fromPool) throw DomainError.invalid('INVALID_POOL_ID', `pool_id ${input.poolId} is not <instance type>.<az>`, [{ field: 'pool_id', problems: ['pool_id must look like m5.large.eu-west-1a'] }]);
@@ -174,9 +176,11 @@ export class SwitchRecorder {
       instanceLaunchedAt: input.instanceLaunchedAt ?? null,
       instanceReadyAt: input.instanceReadyAt ?? null,
       oldTerminatedAt: input.oldTerminatedAt ?? null,
+      cutoverSteps: input.cutoverSteps ?? null,
       createdAt: now,
     };
     await insertRow(manager, SwitchEntity, row);
+    if (row.oldTerminatedAt && oldInstanceId) await this.registry.markInstanceTerminated(agent.clientId, oldInstanceId, row.oldTerminatedAt, manager);
     const totalSavings = input.success ? await this.ledger.refreshTotal(agent.clientId, manager) : null;
     await this.events.record(
       {
@@ -213,6 +217,23 @@ export class SwitchRecorder {
   async recordOldTerminated(agentId: string, oldInstanceId: string, at: Date, manager: EntityManager): Promise<number> {
     const result = await manager.getRepository(SwitchEntity).update({ agentId, oldInstanceId, success: true, oldTerminatedAt: IsNull() }, { oldTerminatedAt: at });
     return result.affected ?? 0;
+  }
+
+  /**
+   * The agent terminates the old instance after `terminate_wait_seconds`, so it reports the same
+   * switch again with `old_terminated_at` (and may add the downtime and steps then): those fill
+   * what the first report left empty, and the old instance record turns terminated. Nothing
+   * else of the first record changes.
+   */
+  private async completeLater(manager: EntityManager, previous: SwitchRecord, input: SwitchInput): Promise<SwitchRecord> {
+    const fill: Partial<SwitchEntity> = {};
+    if (!previous.oldTerminatedAt && input.oldTerminatedAt) fill.oldTerminatedAt = input.oldTerminatedAt;
+    if (previous.downtimeMs === null && input.downtimeMs !== undefined && input.downtimeMs !== null) fill.downtimeMs = input.downtimeMs;
+    if (!previous.cutoverSteps && input.cutoverSteps) fill.cutoverSteps = input.cutoverSteps;
+    if (!Object.keys(fill).length) return previous;
+    await manager.getRepository(SwitchEntity).update({ id: previous.id }, fill);
+    if (fill.oldTerminatedAt && previous.oldInstanceId) await this.registry.markInstanceTerminated(previous.clientId, previous.oldInstanceId, fill.oldTerminatedAt, manager);
+    return { ...previous, ...fill };
   }
 
   private async findPrevious(manager: EntityManager, input: SwitchInput): Promise<SwitchRecord | null> {

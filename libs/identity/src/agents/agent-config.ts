@@ -1,3 +1,4 @@
+import { ContinuitySettings } from '@spot/continuity';
 import { AgentEntity } from '@spot/persistence';
 
 /** Loop cadence of the agent (seed 000 agent layer): heartbeat and prices every 60 s, commands 30 s, notices 5 s. */
@@ -19,6 +20,8 @@ export interface AgentConfig {
   manualReplicaEnabled: boolean;
   configVersion: number;
   intervals: typeof AGENT_INTERVALS;
+  /** What follows the workload on a switch or failover; null when nothing is configured. */
+  continuity: ContinuitySettings | null;
 }
 
 export function agentConfigOf(agent: AgentEntity): AgentConfig {
@@ -33,6 +36,7 @@ export function agentConfigOf(agent: AgentEntity): AgentConfig {
     manualReplicaEnabled: agent.manualReplicaEnabled,
     configVersion: agent.configVersion,
     intervals: AGENT_INTERVALS,
+    continuity: agent.continuitySettings ? (JSON.parse(agent.continuitySettings) as ContinuitySettings) : null,
   };
 }
 

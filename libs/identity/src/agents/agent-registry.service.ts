@@ -1,3 +1,4 @@
+import { ContinuitySettings, validateContinuitySettings } from '@spot/continuity';
 import { EntityManager } from 'typeorm';
 import { Clock, DomainError, IdGenerator, Page, PageRequest } from '@spot/core';
 import { AgentEntity, AgentStatus, InstanceEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
@@ -419,6 +420,40 @@ export class AgentRegistry {
       );
       return agentConfigOf(agent);
     });
+  }
+
+  /**
+   * Stores the agent's continuity settings (issue 14) after the checks that need no AWS call
+   * (`validateContinuitySettings`: regions of the ARNs, zones of the volumes against the
+   * instance's, formats, hook limits): a bad one is a 400 naming the field, nothing stored.
+   * Null or an empty object clears them.
+   */
+  async updateContinuity(agentId: string, settings: ContinuitySettings | null, changedBy: string): Promise<AgentConfig> {
+    return this.tx.run(async (manager) => {
+      const agent = await this.agents.findByIdForUpdate(agentId, manager);
+      if (!agent) throw DomainError.notFound('agent', agentId);
+      const empty = !settings || Object.values(settings).every((v) => v === undefined);
+      if (!empty) {
+        if (!agent.region) throw DomainError.invalid('INVALID_CONTINUITY_SETTINGS', 'the agent has not registered an instance yet: its region is unknown', [{ field: 'region', problems: ['register the agent first'] }]);
+        const problems = validateContinuitySettings(settings, { region: agent.region, ...(agent.az ? { az: agent.az } : {}) });
+        if (problems.length) throw DomainError.invalid('INVALID_CONTINUITY_SETTINGS', `Invalid continuity settings: ${problems.map((p) => p.problems.join(', ')).join('; ')}`, problems);
+      }
+      const now = this.clock.now();
+      Object.assign(agent, { continuitySettings: empty ? null : JSON.stringify(settings), configVersion: agent.configVersion + 1, updatedAt: now });
+      await this.agents.save(agent, manager);
+      await this.events.record(
+        { eventType: 'agent.config_changed', component: COMPONENT, clientId: agent.clientId, agentId, message: `Continuity settings of agent ${agent.logicalAgentId} changed by ${changedBy}`, metadata: { changed_by: changedBy, continuity: empty ? null : settings } },
+        manager,
+      );
+      return agentConfigOf(agent);
+    });
+  }
+
+  /** The instance was really terminated (the agent's switch report says when): its record turns terminated. */
+  async markInstanceTerminated(clientId: string, instanceId: string, at: Date, manager?: EntityManager): Promise<void> {
+    const instance = await this.instances.findByInstanceId(clientId, instanceId, manager);
+    if (!instance || instance.terminatedAt) return;
+    await this.instances.save({ ...instance, terminatedAt: at, isActive: false, replacedAt: instance.replacedAt ?? at, updatedAt: this.clock.now() }, manager);
   }
 
   /** Marks agents silent since before `cutoff` offline and answers them (the health monitor notifies). */

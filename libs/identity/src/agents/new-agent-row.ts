@@ -25,6 +25,7 @@ export function newAgentRow(identity: { id: string; clientId: string; logicalAge
     terminateWaitSeconds: 300,
     autoReplicaEnabled: true,
     manualReplicaEnabled: false,
+    continuitySettings: null,
     replicaCount: 0,
     currentReplicaId: null,
     configVersion: 1,

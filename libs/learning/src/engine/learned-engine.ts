@@ -1,5 +1,5 @@
 import { sha256Hex } from '@spot/core';
-import { actionFor, CandidateFeatures, DecisionEngine, DecisionInput, DecisionOutput, flaggedPoolsReason, movableCandidates, Recommendation } from '@spot/decisions';
+import { actionFor, CandidateFeatures, DecisionEngine, DecisionInput, DecisionOutput, flaggedPoolsReason, movableCandidates, onDemandBaselineReason, Recommendation } from '@spot/decisions';
 import { PoolEvidenceSource } from '../risk/pool-evidence';
 import { DEFAULT_RISK_MODEL, estimatePoolRisk, NO_EVIDENCE, RiskModelPolicy } from '../risk/pool-risk-posterior';
 
@@ -102,7 +102,7 @@ export class RiskRankingEngine extends DecisionEngine {
     const currentEstimate = estimate(featurePoolId, current?.advisor_bucket ?? sameType?.advisor_bucket ?? null, current?.spot_price ?? w.current_price_per_h);
     const currentRisk = current?.flagged ? 1 : currentEstimate.risk;
 
-    const reasons: string[] = [];
+    const reasons: string[] = [onDemandBaselineReason(w)];
     const flaggedReason = flaggedPoolsReason(input.candidates);
     if (flaggedReason) reasons.push(flaggedReason);
 
@@ -166,7 +166,7 @@ export class RiskRankingEngine extends DecisionEngine {
     } else if (best) {
       recommendation = toPool(best, 'spot saves enough at an acceptable learned risk');
     } else {
-      recommendation = stay(baseline === null ? 'stay on on-demand: the on-demand price of this type is unknown' : scored.length === 0 ? 'stay on on-demand: no unflagged pool with a recent price' : `stay on on-demand: no pool saves ${pct(p.minSavings)} at low learned risk or more than ${pct(p.mediumRiskMinSavings)} at medium risk`);
+      recommendation = stay(baseline === null ? 'stay on on-demand: without an on-demand price no pool can be judged' : scored.length === 0 ? 'stay on on-demand: no unflagged pool with a recent price' : `stay on on-demand: no pool saves ${pct(p.minSavings)} at low learned risk or more than ${pct(p.mediumRiskMinSavings)} at medium risk`);
     }
 
     return {

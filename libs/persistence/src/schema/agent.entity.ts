@@ -1,6 +1,6 @@
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { ClientEntity } from './client.entity';
-import { BoolColumn, IntColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn, VarcharColumn } from './columns';
+import { BoolColumn, IntColumn, TextColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn, VarcharColumn } from './columns';
 
 export type AgentStatus = 'online' | 'offline';
 export type CapacityMode = 'spot' | 'on-demand' | 'unknown';
@@ -85,6 +85,13 @@ export class AgentEntity {
 
   @UuidColumn({ nullable: true })
   currentReplicaId: string | null;
+
+  /**
+   * What follows the workload on a switch or failover (issue 14): `ContinuitySettings` of
+   * libs/continuity as JSON text, validated and (de)serialised by identity. Null: nothing configured.
+   */
+  @TextColumn({ nullable: true })
+  continuitySettings?: string | null;
 
   /** Bumped on every configuration change so agents know to fetch it again. */
   @IntColumn({ default: 1 })

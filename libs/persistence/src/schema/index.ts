@@ -8,6 +8,7 @@ import { CommandEntity } from './command.entity';
 import { InstanceEntity } from './instance.entity';
 import { ModelUploadSessionEntity } from './model-upload-session.entity';
 import { NotificationEntity } from './notification.entity';
+import { OnDemandPriceEntity } from './ondemand-price.entity';
 import { PoolRiskAnalysisEntity } from './pool-risk-analysis.entity';
 import { PricingSnapshotCleanEntity } from './pricing-snapshot-clean.entity';
 import { PricingSnapshotInterpolatedEntity } from './pricing-snapshot-interpolated.entity';
@@ -35,6 +36,7 @@ export * from './command.entity';
 export * from './instance.entity';
 export * from './model-upload-session.entity';
 export * from './notification.entity';
+export * from './ondemand-price.entity';
 export * from './pool-risk-analysis.entity';
 export * from './pricing-snapshot-clean.entity';
 export * from './pricing-snapshot-interpolated.entity';
@@ -80,4 +82,5 @@ export const ALL_ENTITIES = [
   SchedulerJobRunEntity,
   SchedulerJobPeriodEntity,
   RateLimitSlotEntity,
+  OnDemandPriceEntity,
 ];

@@ -1,6 +1,6 @@
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { AgentEntity } from './agent.entity';
-import { BoolColumn, IntColumn, PriceColumn, TextColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn, VarcharColumn } from './columns';
+import { BoolColumn, IntColumn, JsonColumn, PriceColumn, TextColumn, TimestampColumn, UuidColumn, UuidPrimaryColumn, VarcharColumn } from './columns';
 
 /** One move of a workload between instances, with timing and price impact. Owner: decisions (switch service). */
 @Entity('switches')
@@ -91,6 +91,10 @@ export class SwitchEntity {
   /** Only set when the agent actually terminated the old instance. */
   @TimestampColumn({ nullable: true })
   oldTerminatedAt: Date | null;
+
+  /** The cut-over's steps as the agent reported them: [{name, durationMs, ok}] (issue 14). */
+  @JsonColumn({ nullable: true })
+  cutoverSteps?: Array<{ name: string; durationMs: number; ok: boolean }> | null;
 
   @TimestampColumn()
   createdAt: Date;

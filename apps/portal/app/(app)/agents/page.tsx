@@ -10,6 +10,62 @@ import { usePoll } from '../../../src/lib/use-poll';
 
 type Agent = Schemas['AgentSummaryDto'];
 type Change = Schemas['UpdateAgentSettingsRequestDto'];
+type Continuity = Schemas['ContinuitySettingsDto'];
+
+const CONTINUITY_EXAMPLE = `{
+  "target_groups": { "discover": true },
+  "elastic_ip": { "current": true },
+  "data_volumes": [{ "tag": { "key": "app", "value": "db-data" } }],
+  "hooks": { "pre_switch": { "command": "/opt/app/drain.sh", "timeout_seconds": 30 } }
+}`;
+
+/**
+ * Continuity settings (docs/continuity.md): target groups, Elastic IP, DNS record, data volumes,
+ * network interface, hooks, as the API's JSON. Saved on their own (PUT …/continuity); a refused
+ * setting shows the API's message, which names the field.
+ */
+function ContinuityForm({ agent, onSaved }: { agent: Agent; onSaved: () => void }) {
+  const [text, setText] = useState(agent.continuity ? JSON.stringify(agent.continuity, null, 2) : '');
+  const [error, setError] = useState<string>();
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function save() {
+    let body: Continuity;
+    try {
+      body = text.trim() ? (JSON.parse(text) as Continuity) : {};
+    } catch {
+      setError('Continuity settings must be JSON (see the example).');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    setSaved(false);
+    const { data, error: failure } = await api.PUT('/api/client/agents/{id}/continuity', { params: { path: { id: agent.id } }, body });
+    setBusy(false);
+    if (!data) {
+      setError(errorMessage(failure));
+      return;
+    }
+    setSaved(true);
+    onSaved();
+  }
+
+  return (
+    <fieldset className="stack" data-testid="continuity-settings">
+      <legend>Continuity: what follows the workload on a switch or failover</legend>
+      <label>
+        Settings (JSON; empty clears them)
+        <textarea rows={8} value={text} onChange={(e) => setText(e.target.value)} name="continuity" placeholder={CONTINUITY_EXAMPLE} spellCheck={false} />
+      </label>
+      {error && <p role="alert" className="error" data-testid="continuity-error">{error}</p>}
+      {saved && <p className="ok">Continuity settings saved.</p>}
+      <div className="row">
+        <button type="button" onClick={() => void save()} disabled={busy}>{busy ? 'Saving…' : 'Save continuity settings'}</button>
+      </div>
+    </fieldset>
+  );
+}
 
 function on(value: boolean): string {
   return value ? 'on' : 'off';
@@ -124,14 +180,17 @@ export default function AgentsPage() {
       )}
       <Modal open={!!editing} title={`Configure ${editing?.logical_agent_id ?? ''}`} onClose={() => setEditing(undefined)}>
         {editing && (
-          <ConfigForm
-            agent={editing}
-            onCancel={() => setEditing(undefined)}
-            onSaved={() => {
-              setEditing(undefined);
-              void reload();
-            }}
-          />
+          <>
+            <ConfigForm
+              agent={editing}
+              onCancel={() => setEditing(undefined)}
+              onSaved={() => {
+                setEditing(undefined);
+                void reload();
+              }}
+            />
+            <ContinuityForm agent={editing} onSaved={() => void reload()} />
+          </>
         )}
       </Modal>
     </>

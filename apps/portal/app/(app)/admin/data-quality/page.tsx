@@ -1,6 +1,7 @@
 'use client';
 import { api } from '../../../../src/api/client';
 import { BarChart } from '../../../../src/components/charts';
+import { OnDemandPriceQuality } from '../../../../src/components/ondemand-price-quality';
 import { AdminOnly } from '../../../../src/components/shell';
 import { percent, shortDate } from '../../../../src/lib/format';
 import { unwrap } from '../../../../src/lib/unwrap';
@@ -32,6 +33,7 @@ function DataQuality() {
           <p className="muted">No prices yet.</p>
         )}
       </section>
+      <OnDemandPriceQuality />
     </>
   );
 }

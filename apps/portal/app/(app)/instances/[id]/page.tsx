@@ -219,6 +219,19 @@ export default function InstancePage() {
                   <span>
                     {hourly(s.old_price)} → {hourly(s.new_price)}: saves {hourly(s.savings_impact)}, {usd(s.savings_impact_monthly)} per month
                     {s.downtime_ms !== null && ` · ${(s.downtime_ms / 1000).toFixed(1)} s downtime`}
+                    {s.old_instance_id && (s.old_terminated_at ? ` · ${s.old_instance_id} terminated ${when(s.old_terminated_at)}` : ` · ${s.old_instance_id} not terminated yet`)}
+                    {s.cutover_steps && s.cutover_steps.length > 0 && (
+                      <details data-testid="cutover-steps">
+                        <summary>Cut-over: {s.cutover_steps.length} steps</summary>
+                        <ul>
+                          {s.cutover_steps.map((step, i) => (
+                            <li key={`${step.name}-${i}`} className={step.ok ? undefined : 'error'}>
+                              {step.name.replace(/_/g, ' ')}: {(step.duration_ms / 1000).toFixed(1)} s{step.ok ? '' : ' (failed)'}
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    )}
                   </span>
                 ) : (
                   <span className="error">failed: {s.error_message}</span>

@@ -1,0 +1,13 @@
+export { HOOK_NAMES, validateContinuitySettings, regionOfTargetGroupArn } from './settings';
+export type { ContinuitySettings, DataVolumeSelector, HookName, HookSpec, SettingsContext } from './settings';
+export { HookRunner, ProcessHookRunner, ScriptedHookRunner } from './hooks';
+export type { HookResult } from './hooks';
+export { Sleeper, RealSleeper, VirtualSleeper, waitUntil } from './waiting';
+export { resolveContinuity } from './resolve';
+export type { ResolvedContinuity } from './resolve';
+export { CutoverUseCase, mayTerminateOld, switchReportFields, DEFAULT_CUTOVER_TIMEOUTS } from './cutover';
+export type { CutoverDeps, CutoverInput, CutoverKind, CutoverReport, CutoverStep, CutoverTimeouts } from './cutover';
+export { ReplicaSyncUseCase, cleanUpReplicaSnapshots, replicaSyncIntervalMs, DEFAULT_REPLICA_SYNC_INTERVAL_SECONDS } from './replica-sync';
+export type { ReplicaSyncDeps, ReplicaSyncInput, ReplicaSyncRound, ReplicaSyncStatus } from './replica-sync';
+export { SimulatedSwitch, SIM_TARGET_GROUP_ARN, SIM_ZONE_ID } from './simulated-switch';
+export type { SimulatedSwitchOptions } from './simulated-switch';

@@ -1,0 +1,13 @@
+export { PriceListPort } from './price-list.port';
+export type { OnDemandPriceAnswer, OnDemandPriceEntry, OnDemandPriceQuery, SkippedPriceEntry } from './price-list.port';
+export { AwsPriceList, createPricingClient, parsePriceListItem, PRICE_LIST_API_REGIONS } from './aws-price-list';
+export { OnDemandPriceRepository } from './ondemand-price-repository';
+export type { OnDemandRegionCoverage } from './ondemand-price-repository';
+export { OnDemandPriceBook } from './ondemand-price-book';
+export { RefreshOnDemandPrices, ONDEMAND_REFRESH_EVENT } from './refresh-ondemand-prices';
+export type { OnDemandRefreshOutcome } from './refresh-ondemand-prices';
+export { RefreshSpotAdvisor, SpotAdvisorCopy, SPOT_ADVISOR_REFRESHED_EVENT, SPOT_ADVISOR_SKIPPED_EVENT } from './refresh-spot-advisor';
+export type { FetchLike, SpotAdvisorRefreshOutcome } from './refresh-spot-advisor';
+export { PricingStatus } from './pricing-status';
+export type { MissingOnDemandPrice, PricingStatusReport } from './pricing-status';
+export { PriceListModule, SPOT_ADVISOR_FETCH } from './price-list.module';
