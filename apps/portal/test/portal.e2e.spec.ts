@@ -243,7 +243,7 @@ describe('portal in a browser [sqlite]', () => {
     await page.getByRole('button', { name: 'Configure web-1' }).click();
     const dialog = page.getByRole('dialog', { name: 'Configure web-1' });
     await dialog.getByLabel(/Manual replica/).check();
-    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     const refusal = dialog.getByTestId('config-error');
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain('Cannot enable manual mode while auto-switch active');
@@ -251,7 +251,7 @@ describe('portal in a browser [sqlite]', () => {
 
     await dialog.getByLabel(/Auto-switch/).uncheck();
     await dialog.getByLabel(/Auto-terminate/).uncheck();
-    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText('manual replica on').waitFor();
   });

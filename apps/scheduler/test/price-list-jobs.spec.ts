@@ -72,7 +72,7 @@ describeEachDatabase('on-demand prices of every region from the Price List API',
   });
 
   it('stores the prices of both regions with their source, and agents there get switch decisions that name it', async () => {
-    clock.advanceSeconds(120); // past the decision inputs' 60-second market cache of the pass above
+    clock.advanceSeconds(300); // the next decision-loop period (apps/scheduler/src/job-periods.ts), past the 60-second market cache
     const outcome = await app.get(OnDemandPriceRefreshJob).tick(); // never ran: due at once
     expect(await app.get(OnDemandPriceRefreshJob).tick()).toBeNull(); // and then not for a day
     expect(outcome).toEqual({ status: 'completed', summary: '8 prices in 2 regions from the Price List API; 0 regions failed, 0 entries skipped' });
