@@ -49,7 +49,7 @@ export class PriceRetention {
     return result;
   }
 
-  private async deleteOlder(table: string, entity: Function, column: string, cutoff: Date): Promise<number> {
+  private async deleteOlder(table: string, entity: new () => object, column: string, cutoff: Date): Promise<number> {
     if (dialectOf(this.dataSource) === 'mysql') {
       // Chunks keep each statement's locks and undo log small on a busy table.
       let total = 0;
