@@ -15,7 +15,7 @@ export interface SpotConfig {
   auth: AuthConfig;
   rateLimits: { signupPerHour: number; tokenPerMinute: number };
   /** Sentinel's bound on replacement launches during a mass interruption (the rest wait in a queue). */
-  emergencyLimits: { perPoolPerMinute: number; perClientPerMinute: number };
+  emergencyLimits: { launchBurst: number; launchesPerMinute: number };
   logging: { level: LogLevel; format: 'text' | 'json' };
   /** Uploaded ML models (seed 004 Scenario 6). */
   models: { storageDir: string; validationTimeoutMs: number };
@@ -54,8 +54,8 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'ADMIN_PASSWORD', default: '', description: 'Password of the first super-admin, 8-72 characters' },
   { name: 'RATE_LIMIT_SIGNUP_PER_HOUR', default: '5', description: 'Sign-ups allowed per client address per hour' },
   { name: 'RATE_LIMIT_TOKEN_PER_MINUTE', default: '10', description: 'Log-in attempts allowed per client address per minute' },
-  { name: 'EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', default: '20', description: 'Emergency replica/instance launches per interrupted pool per minute; more wait in a queue, terminations first' },
-  { name: 'EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', default: '10', description: 'Emergency replica/instance launches per client per minute; more wait in a queue' },
+  { name: 'EMERGENCY_LAUNCH_BURST', default: '5', description: "Emergency replica/instance launches admitted at once per client and region (AWS's RunInstances bucket, docs/emergency-admission.md); more wait in a queue, terminations first" },
+  { name: 'EMERGENCY_LAUNCHES_PER_MINUTE', default: '90', description: "Emergency launches admitted per minute per client and region after the burst (75 % of AWS's RunInstances refill of 2/s)" },
   { name: 'LOG_LEVEL', default: 'info', description: 'error | warn | info | debug' },
   { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
   { name: 'MODEL_STORAGE_DIR', default: './data/models', description: 'Where uploaded ONNX models are kept (shared by the API and scheduler processes)' },
@@ -139,8 +139,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tokenPerMinute: read.int('RATE_LIMIT_TOKEN_PER_MINUTE', 10, 1, 1_000_000),
     },
     emergencyLimits: {
-      perPoolPerMinute: read.int('EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', 20, 1, 100_000),
-      perClientPerMinute: read.int('EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', 10, 1, 100_000),
+      launchBurst: read.int('EMERGENCY_LAUNCH_BURST', 5, 1, 100_000),
+      launchesPerMinute: read.int('EMERGENCY_LAUNCHES_PER_MINUTE', 90, 1, 1_000_000),
     },
     logging: {
       level: read.oneOf('LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),

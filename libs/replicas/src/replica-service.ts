@@ -290,7 +290,9 @@ export class ReplicaService {
    * marked promoted, and the next standby (the demoted old primary, or in manual mode a new one).
    */
   async promoteLocked(manager: EntityManager, agentId: string, replicaId: string, options: PromoteOptions): Promise<PromotionResult> {
-    const agent = await this.registry.lockWithClient(agentId, manager);
+    // The agent row only: nothing here writes the client row (totals are derived on read), so
+    // failovers of one client's agents run side by side (docs/benchmarks.md "failover").
+    const agent = await this.registry.lockForUpdate(agentId, manager);
     const replica = await this.get(agentId, replicaId, manager);
     if (replica.status !== 'ready' || !replica.isActive || !replica.instanceId) {
       throw DomainError.conflict('REPLICA_NOT_READY', `Replica ${replica.id} is ${replica.status}; only a ready replica can be promoted`, { status: replica.status });
@@ -472,11 +474,11 @@ export class ReplicaService {
   }
 
   private async getLive(agentId: string, replicaId: string, manager: EntityManager): Promise<ReplicaInstanceEntity> {
-    // An emergency launch promotes itself when ready: take the locks in the failover's order
-    // (client, then agent) before touching anything, so the two paths cannot deadlock.
+    // An emergency launch promotes itself when ready: take the failover's lock (the agent row)
+    // before touching anything, so the two paths cannot deadlock.
     let replica = await this.get(agentId, replicaId, manager);
     if (replica.replicaType === 'automatic-termination') {
-      await this.registry.lockWithClient(agentId, manager);
+      await this.registry.lockForUpdate(agentId, manager);
       replica = await this.get(agentId, replicaId, manager);
     }
     if (!replica.isActive) throw DomainError.conflict('REPLICA_NOT_ACTIVE', `Replica ${replica.id} is ${replica.status}`, { status: replica.status });

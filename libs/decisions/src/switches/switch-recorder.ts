@@ -46,6 +46,7 @@ export interface RecordedSwitch {
   switch: SwitchRecord;
   /** Before/after of the move; null when either price is unknown. */
   impact: SwitchImpact | null;
+  /** The client's lifetime savings after the switch; null inside a caller's transaction (see record). */
   totalSavings: number | null;
   /** The same switch had been reported before: nothing changed. */
   duplicate: boolean;
@@ -66,10 +67,11 @@ const strip = (row: SwitchEntity): SwitchRecord => {
 };
 
 /**
- * Records a switch (seed 001 switches table, timing fields included): writes the switch, moves
- * the agent's identity to the new instance through the identity lib, and recomputes the client's
- * total savings through the calculations lib, in one transaction. A repeated report of the same
- * switch (same command, or same new instance) answers the first record. Owner of `switches`.
+ * Records a switch (seed 001 switches table, timing fields included): writes the switch and moves
+ * the agent's identity to the new instance through the identity lib, in one transaction. The
+ * client row is not written: total savings are derived on read (SavingsLedger.totalFor), so
+ * switches and failovers of one client never queue on it. A repeated report of the same switch
+ * (same command, or same new instance) answers the first record. Owner of `switches`.
  */
 export class SwitchRecorder {
   constructor(
@@ -83,12 +85,20 @@ export class SwitchRecorder {
     private readonly ids: IdGenerator,
   ) {}
 
+  /**
+   * Inside a caller's transaction (a failover) the answer's totalSavings is null: the hot path
+   * reads nothing it does not need. On its own, the total is read after the commit.
+   */
   async record(input: SwitchInput, manager?: EntityManager): Promise<RecordedSwitch> {
-    return manager ? this.recordIn(manager, input) : this.tx.run((m) => this.recordIn(m, input));
+    if (manager) return this.recordIn(manager, input);
+    const recorded = await this.tx.run((m) => this.recordIn(m, input));
+    if (recorded.duplicate || !recorded.switch.success) return recorded;
+    return { ...recorded, totalSavings: await this.ledger.totalFor(recorded.switch.clientId) };
   }
 
   private async recordIn(manager: EntityManager, input: SwitchInput): Promise<RecordedSwitch> {
-    const agent = await this.registry.getAgent(input.agentId);
+    // On the transaction's own connection (a read on another would hold a second pooled connection).
+    const agent = await this.registry.lockForUpdate(input.agentId, manager);
     if (agent.clientId !== input.clientId) throw DomainError.notFound('agent', input.agentId);
 
     const previous = await this.findPrevious(manager, input);
@@ -153,7 +163,6 @@ export class SwitchRecorder {
       createdAt: now,
     };
     await insertRow(manager, SwitchEntity, row);
-    const totalSavings = input.success ? await this.ledger.refreshTotal(agent.clientId, manager) : null;
     await this.events.record(
       {
         eventType: input.success ? 'switch.completed' : 'switch.failed',
@@ -168,7 +177,7 @@ export class SwitchRecorder {
       },
       manager,
     );
-    return { switch: row, impact, totalSavings, duplicate: false };
+    return { switch: row, impact, totalSavings: null, duplicate: false };
   }
 
   /**
