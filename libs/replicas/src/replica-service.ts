@@ -293,7 +293,23 @@ export class ReplicaService {
     // The agent row only: nothing here writes the client row (totals are derived on read), so
     // failovers of one client's agents run side by side (docs/benchmarks.md "failover").
     const agent = await this.registry.lockForUpdate(agentId, manager);
-    const replica = await this.get(agentId, replicaId, manager);
+    return this.promoteHeld(manager, agent, await this.get(agentId, replicaId, manager), options);
+  }
+
+  /**
+   * A termination's failover: with the agent row held, the ready standby of `parentInstanceId`
+   * (the requested one if it is among them) is promoted; null when there is none. Reads the
+   * agent and its replicas once (the hot path of a burst of notices).
+   */
+  async promoteReadyStandby(manager: EntityManager, agentId: string, parentInstanceId: string, requestedId: string | undefined, options: PromoteOptions): Promise<PromotionResult | null> {
+    const agent = await this.registry.lockForUpdate(agentId, manager);
+    const ready = (await this.live(agentId, manager)).filter((r) => r.status === 'ready' && r.parentInstanceId === parentInstanceId);
+    const replica = (requestedId && ready.find((r) => r.id === requestedId)) || ready[0];
+    return replica ? this.promoteHeld(manager, agent, replica, options) : null;
+  }
+
+  private async promoteHeld(manager: EntityManager, agent: AgentEntity, replica: ReplicaInstanceEntity, options: PromoteOptions): Promise<PromotionResult> {
+    const agentId = agent.id;
     if (replica.status !== 'ready' || !replica.isActive || !replica.instanceId) {
       throw DomainError.conflict('REPLICA_NOT_READY', `Replica ${replica.id} is ${replica.status}; only a ready replica can be promoted`, { status: replica.status });
     }

@@ -176,18 +176,15 @@ export class EmergencyFallback {
 
   /** Termination with a ready replica: promote it now (no launch, so no rate limit). */
   private async promoteReady(manager: EntityManager, event: SpotInterruptionEventEntity, requestedId: string | undefined, started: number): Promise<SpotInterruptionEventEntity | null> {
-    await this.registry.lockForUpdate(event.agentId, manager);
-    const live = await this.replicas.live(event.agentId, manager);
-    const ready = live.filter((r) => r.status === 'ready' && r.parentInstanceId === event.instanceId);
-    const replica = (requestedId && ready.find((r) => r.id === requestedId)) || ready[0];
-    if (!replica) return null;
-    const result = await this.replicas.promoteLocked(manager, event.agentId, replica.id, {
+    const result = await this.replicas.promoteReadyStandby(manager, event.agentId, event.instanceId, requestedId, {
       reason: 'automatic-interruption-failover',
       origin: 'emergency',
       demoteOldPrimary: false,
       by: 'sentinel',
       startedAt: event.detectedAt,
     });
+    if (!result) return null;
+    const replica = result.replica;
     return this.finish(
       event,
       {
