@@ -12,8 +12,8 @@ describeEachDatabase('rate limits shared by two APIs', (db) => {
     RATE_LIMIT_TOKEN_PER_MINUTE: '10',
     RATE_LIMIT_SIGNUP_PER_HOUR: '5',
     TRUST_PROXY: 'true',
-    EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE: '100',
-    EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE: '10',
+    EMERGENCY_LAUNCH_BURST: '10',
+    EMERGENCY_LAUNCHES_PER_MINUTE: '10',
   };
   let first: TestApi;
   let second: TestApi;
@@ -86,7 +86,7 @@ describeEachDatabase('rate limits shared by two APIs', (db) => {
     await signIn(second, '192.0.2.2', 'ceo@victim.test', 'wrong-again').expect(429);
   });
 
-  it('admits 10 emergency launches a minute per client in total across both APIs', async () => {
+  it("admits one client's emergency bucket (10 at once) in total across both APIs", async () => {
     const actor = new ApiActor(first);
     const admin = await actor.adminToken();
     await putSpotPrices(first.dataSource, clock, [

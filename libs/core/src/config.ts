@@ -23,7 +23,7 @@ export interface SpotConfig {
     accountLockoutMinutes: number;
   };
   /** Sentinel's bound on replacement launches during a mass interruption (the rest wait in a queue). */
-  emergencyLimits: { perPoolPerMinute: number; perClientPerMinute: number };
+  emergencyLimits: { launchBurst: number; launchesPerMinute: number };
   /**
    * Replicas that never finish (issue 13): a replica still launching, or syncing without a report,
    * this long is failed and its instance terminated; a replaced instance still there this long
@@ -85,11 +85,11 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'ACCOUNT_SIGNIN_CHECKS_PER_MINUTE', default: '5', description: 'Passwords checked per account (from any address) per minute, a successful sign-in clearing the count; further attempts wait (429)' },
   { name: 'ACCOUNT_LOCKOUT_FAILURES', default: '10', description: 'Wrong passwords per account within ACCOUNT_LOCKOUT_MINUTES that lock its sign-in for ACCOUNT_LOCKOUT_MINUTES (its users are notified)' },
   { name: 'ACCOUNT_LOCKOUT_MINUTES', default: '15', description: 'Window and duration of an account lockout' },
-  { name: 'EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', default: '20', description: 'Emergency replica/instance launches per interrupted pool per minute; more wait in a queue, terminations first' },
-  { name: 'EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', default: '10', description: 'Emergency replica/instance launches per client per minute; more wait in a queue' },
   { name: 'REPLICA_LAUNCH_TIMEOUT_SECONDS', default: '600', description: 'A replica still launching this long after it was asked for is failed and its instance terminated' },
   { name: 'REPLICA_SYNC_TIMEOUT_SECONDS', default: '1800', description: 'A syncing replica without a sync report for this long is failed and its instance terminated' },
   { name: 'LEFTOVER_TERMINATION_GRACE_SECONDS', default: '60', description: "A replaced instance still running this long after its terminate wait (its agent did not end it) is terminated by the control plane" },
+  { name: 'EMERGENCY_LAUNCH_BURST', default: '5', description: "Emergency replica/instance launches admitted at once per client and region (AWS's RunInstances bucket, docs/emergency-admission.md); more wait in a queue, terminations first" },
+  { name: 'EMERGENCY_LAUNCHES_PER_MINUTE', default: '90', description: "Emergency launches admitted per minute per client and region after the burst (75 % of AWS's RunInstances refill of 2/s)" },
   { name: 'LOG_LEVEL', default: 'info', description: 'error | warn | info | debug' },
   { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
   { name: 'MODEL_STORAGE_DIR', default: './data/models', description: 'Where uploaded ONNX models are kept (shared by the API and scheduler processes)' },
@@ -181,8 +181,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accountLockoutMinutes: read.int('ACCOUNT_LOCKOUT_MINUTES', 15, 1, 1_440),
     },
     emergencyLimits: {
-      perPoolPerMinute: read.int('EMERGENCY_LAUNCHES_PER_POOL_PER_MINUTE', 20, 1, 100_000),
-      perClientPerMinute: read.int('EMERGENCY_LAUNCHES_PER_CLIENT_PER_MINUTE', 10, 1, 100_000),
+      launchBurst: read.int('EMERGENCY_LAUNCH_BURST', 5, 1, 100_000),
+      launchesPerMinute: read.int('EMERGENCY_LAUNCHES_PER_MINUTE', 90, 1, 1_000_000),
     },
     lifecycleTimeouts: {
       replicaLaunchingSeconds: read.int('REPLICA_LAUNCH_TIMEOUT_SECONDS', 600, 60, 86_400),

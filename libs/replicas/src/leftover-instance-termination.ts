@@ -70,7 +70,7 @@ export class LeftoverInstanceTermination {
       return;
     }
     // Client first, then agent: the order failovers take them in (ReplicaService.promoteLocked).
-    const agent = await this.registry.lockWithClient(instance.agentId, manager);
+    const agent = await this.registry.lockForUpdate(instance.agentId, manager);
     if ((await this.replicas.live(agent.id, manager)).some((r) => r.instanceId === instance.instanceId)) {
       // It stands by as a replica of the new primary (a demoted old primary): it stays.
       await this.registry.settlePendingTermination(instance.id, null, manager);

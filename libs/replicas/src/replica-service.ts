@@ -259,7 +259,7 @@ export class ReplicaService {
     }
     if (command.status !== 'failed' && !dryRun) return;
     await this.tx.run(async (manager) => {
-      await this.registry.lockWithClient(command.agentId, manager);
+      await this.registry.lockForUpdate(command.agentId, manager);
       const replica = await this.find(command.agentId, replicaId, manager);
       if (!replica?.isActive || replica.status !== 'launching') return;
       const why = dryRun ? 'dry-run' : 'launch-failed';
@@ -393,8 +393,26 @@ export class ReplicaService {
    * marked promoted, and the next standby (the demoted old primary, or in manual mode a new one).
    */
   async promoteLocked(manager: EntityManager, agentId: string, replicaId: string, options: PromoteOptions): Promise<PromotionResult> {
-    const agent = await this.registry.lockWithClient(agentId, manager);
-    const replica = await this.get(agentId, replicaId, manager);
+    // The agent row only: nothing here writes the client row (totals are derived on read), so
+    // failovers of one client's agents run side by side (docs/benchmarks.md "failover").
+    const agent = await this.registry.lockForUpdate(agentId, manager);
+    return this.promoteHeld(manager, agent, await this.get(agentId, replicaId, manager), options);
+  }
+
+  /**
+   * A termination's failover: with the agent row held, the ready standby of `parentInstanceId`
+   * (the requested one if it is among them) is promoted; null when there is none. Reads the
+   * agent and its replicas once (the hot path of a burst of notices).
+   */
+  async promoteReadyStandby(manager: EntityManager, agentId: string, parentInstanceId: string, requestedId: string | undefined, options: PromoteOptions): Promise<PromotionResult | null> {
+    const agent = await this.registry.lockForUpdate(agentId, manager);
+    const ready = (await this.live(agentId, manager)).filter((r) => r.status === 'ready' && r.parentInstanceId === parentInstanceId);
+    const replica = (requestedId && ready.find((r) => r.id === requestedId)) || ready[0];
+    return replica ? this.promoteHeld(manager, agent, replica, options) : null;
+  }
+
+  private async promoteHeld(manager: EntityManager, agent: AgentEntity, replica: ReplicaInstanceEntity, options: PromoteOptions): Promise<PromotionResult> {
+    const agentId = agent.id;
     if (replica.status !== 'ready' || !replica.isActive || !replica.instanceId) {
       throw DomainError.conflict('REPLICA_NOT_READY', `Replica ${replica.id} is ${replica.status}; only a ready replica can be promoted`, { status: replica.status });
     }
@@ -575,10 +593,10 @@ export class ReplicaService {
     });
   }
 
-  /** The replica row locked for an update, after the locks a failover takes (client, then agent). */
+  /** The replica row locked for an update, after the lock a failover takes (the agent row). */
   private async lockReplica(agentId: string, replicaId: string, manager: EntityManager): Promise<ReplicaInstanceEntity> {
     const replica = await this.get(agentId, replicaId, manager);
-    if (replica.replicaType === 'automatic-termination') await this.registry.lockWithClient(agentId, manager);
+    if (replica.replicaType === 'automatic-termination') await this.registry.lockForUpdate(agentId, manager);
     const locked = await this.repo(manager).findOne({ where: { id: replicaId, agentId }, lock: writeLock(manager) });
     if (!locked) throw DomainError.notFound('replica', replicaId);
     return locked;
@@ -589,11 +607,11 @@ export class ReplicaService {
   }
 
   private async getLive(agentId: string, replicaId: string, manager: EntityManager): Promise<ReplicaInstanceEntity> {
-    // An emergency launch promotes itself when ready: take the locks in the failover's order
-    // (client, then agent) before touching anything, so the two paths cannot deadlock.
+    // An emergency launch promotes itself when ready: take the failover's lock (the agent row)
+    // before touching anything, so the two paths cannot deadlock.
     let replica = await this.get(agentId, replicaId, manager);
     if (replica.replicaType === 'automatic-termination') {
-      await this.registry.lockWithClient(agentId, manager);
+      await this.registry.lockForUpdate(agentId, manager);
       replica = await this.get(agentId, replicaId, manager);
     }
     if (!replica.isActive) throw DomainError.conflict('REPLICA_NOT_ACTIVE', `Replica ${replica.id} is ${replica.status}`, { status: replica.status });

@@ -51,7 +51,7 @@ export class ReplicaTimeouts {
     for (const candidate of [...launching, ...syncing.filter((r) => r.syncStatus !== 'demoted')]) {
       await this.tx
         .run(async (manager) => {
-          await this.registry.lockWithClient(candidate.agentId, manager);
+          await this.registry.lockForUpdate(candidate.agentId, manager);
           const replica = await this.replicas.find(candidate.agentId, candidate.id, manager);
           // Re-read under the lock: a report that arrived meanwhile wins.
           if (!replica?.isActive) return;

@@ -48,8 +48,8 @@ const QUEUE_PRIORITY: Record<InterruptionSignalType, number> = { 'termination-no
 
 const COMPONENT = 'CORE-SEF';
 
-/** Failover transactions run at once per process (see ConcurrencyLimit); they queue on the client row anyway. */
-const CONCURRENT_FAILOVERS = 4;
+/** Failover transactions run at once per process (see ConcurrencyLimit), within the default pool of 10 connections. */
+const CONCURRENT_FAILOVERS = 8;
 
 /**
  * Smart Emergency Fallback (seeds 001, 004): turns interruption signals into replicas and
@@ -187,18 +187,15 @@ export class EmergencyFallback {
 
   /** Termination with a ready replica: promote it now (no launch, so no rate limit). */
   private async promoteReady(manager: EntityManager, event: SpotInterruptionEventEntity, requestedId: string | undefined, started: number): Promise<SpotInterruptionEventEntity | null> {
-    await this.registry.lockWithClient(event.agentId, manager);
-    const live = await this.replicas.live(event.agentId, manager);
-    const ready = live.filter((r) => r.status === 'ready' && r.parentInstanceId === event.instanceId);
-    const replica = (requestedId && ready.find((r) => r.id === requestedId)) || ready[0];
-    if (!replica) return null;
-    const result = await this.replicas.promoteLocked(manager, event.agentId, replica.id, {
+    const result = await this.replicas.promoteReadyStandby(manager, event.agentId, event.instanceId, requestedId, {
       reason: 'automatic-interruption-failover',
       origin: 'emergency',
       demoteOldPrimary: false,
       by: 'sentinel',
       startedAt: event.detectedAt,
     });
+    if (!result) return null;
+    const replica = result.replica;
     return this.finish(
       event,
       {
@@ -290,6 +287,8 @@ export class EmergencyFallback {
 
   /** An emergency-launched replica was promoted: its termination event's failover is complete. */
   private async completeEmergencyLaunch(result: PromotionResult, manager: EntityManager): Promise<void> {
+    // Only an emergency launch's replica has such an event; a standby's promotion need not look.
+    if (result.replica.replicaType !== 'automatic-termination') return;
     const event = await this.repo(manager).findOneBy({ replicaId: result.replica.id, responseAction: 'emergency-launch', failoverCompleted: false });
     if (!event) return;
     const now = this.clock.now();

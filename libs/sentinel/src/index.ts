@@ -1,7 +1,7 @@
 export { EmergencyFallback } from './emergency-fallback';
 export type { InterruptionSignal, SignalOutcome, SignalRoute, ResponseAction } from './emergency-fallback';
-export { EmergencyAdmission, DEFAULT_EMERGENCY_LIMITS } from './emergency-admission';
-export type { EmergencyLimits } from './emergency-admission';
+export { EmergencyAdmission, DEFAULT_EMERGENCY_LIMITS, AWS_RUN_INSTANCES_THROTTLE, tokenBucketAdmits } from './emergency-admission';
+export type { EmergencyLimits, AdmissionDecision } from './emergency-admission';
 export { RebalanceRiskScorer, REBALANCE_RISK_THRESHOLD, RISK_WEIGHTS } from './rebalance-risk';
 export type { RiskAssessment, RiskInput } from './rebalance-risk';
 export { HealthMonitor, OFFLINE_AFTER_MS } from './health-monitor';

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestj
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AgentPageDto, ClientInfoDto, ClientTokenRotatedDto, InstancePageDto, ListAgentsQueryDto, ListInstancesQueryDto } from '@spot/contracts';
 import { pageRequest } from '@spot/core';
+import { SavingsLedger } from '@spot/decisions';
 import { AgentRegistry, ClientService, displayHint, Principal } from '@spot/identity';
 import { ClientScopeGuard } from '../auth/guards';
 import { CurrentPrincipal, requireUser } from '../auth/principal.decorator';
@@ -18,6 +19,7 @@ export class ClientController {
   constructor(
     private readonly clients: ClientService,
     private readonly registry: AgentRegistry,
+    private readonly savings: SavingsLedger,
   ) {}
 
   /** Client information, limits and totals. */
@@ -25,7 +27,8 @@ export class ClientController {
   @ApiOkResponse({ type: ClientInfoDto })
   @ApiStandardErrors('not_found')
   async getClient(@Param('id') id: string): Promise<ClientInfoDto> {
-    return toClientInfo(await this.clients.getSummary(id));
+    const summary = await this.clients.getSummary(id);
+    return toClientInfo(summary, await this.savings.totalFor(id));
   }
 
   /** The client's agents, oldest first. */

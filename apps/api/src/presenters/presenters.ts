@@ -43,19 +43,23 @@ function toClientBase(client: ClientEntity): ClientBaseDto {
   };
 }
 
-export function toAdminClient(client: ClientEntity, agentCount: number): AdminClientDto {
+/** `totalSavings` is derived on read (SavingsLedger.totalFor); clients.total_savings is only a daily cache. */
+export function toAdminClient(client: ClientEntity, agentCount: number, totalSavings: number): AdminClientDto {
   return {
     ...toClientBase(client),
     max_agents: client.maxAgents,
     max_instances: client.maxInstances,
     agent_count: agentCount,
-    total_savings: client.totalSavings,
+    total_savings: totalSavings,
   };
 }
 
-export const toAdminClientRow = (row: ClientWithAgentCount): AdminClientDto => toAdminClient(row.client, row.agentCount);
+export const toAdminClientRow =
+  (totals: Map<string, number>) =>
+  (row: ClientWithAgentCount): AdminClientDto =>
+    toAdminClient(row.client, row.agentCount, totals.get(row.client.id) ?? 0);
 
-export function toClientInfo(summary: ClientSummary): ClientInfoDto {
+export function toClientInfo(summary: ClientSummary, totalSavings: number): ClientInfoDto {
   const { client } = summary;
   return {
     ...toClientBase(client),
@@ -65,7 +69,7 @@ export function toClientInfo(summary: ClientSummary): ClientInfoDto {
       agents_online: summary.agentsOnline,
       instances_active: summary.instancesActive,
       instances_terminated: summary.instancesInactive,
-      total_savings: client.totalSavings,
+      total_savings: totalSavings,
     },
   };
 }

@@ -41,7 +41,11 @@ export class ReplicaCoordinatorJob {
   }
 }
 
-/** Every 10 seconds: emergency launches held by the rate limiter go out as room frees up, terminations first. */
+/**
+ * Every 2 seconds: emergency launches held by the admission bucket go out as tokens come back,
+ * terminations first. The period keeps the bucket from filling up between runs (2 s × 1.5/s = 3
+ * tokens ≤ its 5), so a mass reclaim drains at the full admitted rate (docs/emergency-admission.md).
+ */
 @Injectable()
 export class EmergencyQueueJob {
   static readonly NAME = 'emergency-queue';
@@ -51,7 +55,7 @@ export class EmergencyQueueJob {
     private readonly fallback: EmergencyFallback,
   ) {}
 
-  @Cron(CronExpression.EVERY_10_SECONDS, { name: EmergencyQueueJob.NAME })
+  @Cron('*/2 * * * * *', { name: EmergencyQueueJob.NAME })
   run(): Promise<JobOutcome> {
     return this.runner.run(EmergencyQueueJob.NAME, async () => {
       const { processed, stillQueued } = await this.fallback.drainQueue();

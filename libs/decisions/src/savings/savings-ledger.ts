@@ -25,7 +25,7 @@ const dayStart = (day: string) => new Date(`${day}T00:00:00.000Z`);
 const INTERRUPTION_TRIGGERS = ['emergency', 'automatic-interruption-failover', 'interruption', 'termination'];
 
 export interface SavingsOverview {
-  /** Lifetime savings up to now (the stored total is refreshed at each switch and daily). */
+  /** Lifetime savings up to now, derived from the instance records on every read. */
   totalSavings: number;
   /** Savings per hour of the instances running now, and its projections. */
   currentHourly: number;
@@ -39,6 +39,11 @@ export interface SavingsOverview {
  * A client's money: lifetime total_savings and the daily savings_snapshots, both computed by the
  * calculations lib from where the client's workloads ran and at what price (instance records).
  * Recomputed, never incremented, so every call is idempotent. Owner of savings_snapshots.
+ *
+ * The lifetime total the API shows is derived on read (`totalFor`), never written by a switch:
+ * writing `clients.total_savings` inside a switch made every failover of one client wait for the
+ * others on the client row (issue 22, docs/benchmarks.md "failover"). The stored column is a
+ * daily cache, refreshed by the savings job.
  */
 export class SavingsLedger {
   constructor(
@@ -48,12 +53,23 @@ export class SavingsLedger {
     private readonly clock: Clock,
   ) {}
 
-  /** Recomputes and stores the client's lifetime savings up to now. */
-  async refreshTotal(clientId: string, manager?: EntityManager): Promise<number> {
-    const now = this.clock.now();
+  /** The client's lifetime savings up to now, from its instance records (a read; nothing is written). */
+  async totalFor(clientId: string, manager?: EntityManager): Promise<number> {
     const segments = (await this.registry.placementHistory(clientId, manager)).map(priceSegmentOf);
-    const total = roundMoney(lifetimeSavings(segments, now));
-    await this.clients.setTotalSavings(clientId, total, now, manager);
+    return roundMoney(lifetimeSavings(segments, this.clock.now()));
+  }
+
+  /** totalFor of several clients (an admin page of clients). */
+  async totalsFor(clientIds: string[]): Promise<Map<string, number>> {
+    const totals = new Map<string, number>();
+    for (const clientId of clientIds) totals.set(clientId, await this.totalFor(clientId));
+    return totals;
+  }
+
+  /** Recomputes and stores the client's lifetime savings up to now (the daily cache in clients.total_savings). */
+  async refreshTotal(clientId: string, manager?: EntityManager): Promise<number> {
+    const total = await this.totalFor(clientId, manager);
+    await this.clients.setTotalSavings(clientId, total, this.clock.now(), manager);
     return total;
   }
 

@@ -50,6 +50,7 @@ export interface RecordedSwitch {
   switch: SwitchRecord;
   /** Before/after of the move; null when either price is unknown. */
   impact: SwitchImpact | null;
+  /** The client's lifetime savings after the switch; null inside a caller's transaction (see record). */
   totalSavings: number | null;
   /** The same switch had been reported before: nothing changed. */
   duplicate: boolean;
@@ -82,11 +83,12 @@ function switchDedupKey(input: Pick<SwitchInput, 'reportId' | 'commandId' | 'new
 }
 
 /**
- * Records a switch (seed 001 switches table, timing fields included): writes the switch, moves
- * the agent's identity to the new instance through the identity lib, and recomputes the client's
- * total savings through the calculations lib, in one transaction. A repeated report of the same
- * switch (see switchDedupKey) answers the first record, also when the copies arrive at once: the
- * later copy's transaction fails on a unique key and is run again, finding the first. Owner of `switches`.
+ * Records a switch (seed 001 switches table, timing fields included): writes the switch and moves
+ * the agent's identity to the new instance through the identity lib, in one transaction. The
+ * client row is not written: total savings are derived on read (SavingsLedger.totalFor), so
+ * switches and failovers of one client never queue on it. A repeated report of the same switch
+ * (see switchDedupKey) answers the first record, also when the copies arrive at once: the later
+ * copy's transaction fails on a unique key and is run again, finding the first. Owner of `switches`.
  */
 export class SwitchRecorder {
   constructor(
@@ -100,20 +102,28 @@ export class SwitchRecorder {
     private readonly ids: IdGenerator,
   ) {}
 
+  /**
+   * Inside a caller's transaction (a failover) the answer's totalSavings is null: the hot path
+   * reads nothing it does not need. On its own, the total is read after the commit.
+   */
   async record(input: SwitchInput, manager?: EntityManager): Promise<RecordedSwitch> {
     if (manager) return this.recordIn(manager, input);
+    let recorded: RecordedSwitch;
     try {
-      return await this.tx.run((m) => this.recordIn(m, input));
+      recorded = await this.tx.run((m) => this.recordIn(m, input));
     } catch (error) {
       // A concurrent copy of this report committed first (same dedup key, or the same new
       // instance row): once more, which now finds it and answers it.
       if (!isUniqueViolation(error)) throw error;
-      return this.tx.run((m) => this.recordIn(m, input));
+      recorded = await this.tx.run((m) => this.recordIn(m, input));
     }
+    if (recorded.duplicate || !recorded.switch.success) return recorded;
+    return { ...recorded, totalSavings: await this.ledger.totalFor(recorded.switch.clientId) };
   }
 
   private async recordIn(manager: EntityManager, input: SwitchInput): Promise<RecordedSwitch> {
-    const agent = await this.registry.getAgent(input.agentId);
+    // On the transaction's own connection (a read on another would hold a second pooled connection).
+    const agent = await this.registry.lockForUpdate(input.agentId, manager);
     if (agent.clientId !== input.clientId) throw DomainError.notFound('agent', input.agentId);
 
     const previous = await this.findPrevious(manager, input);
@@ -181,7 +191,6 @@ export class SwitchRecorder {
     };
     await insertRow(manager, SwitchEntity, row);
     if (row.oldTerminatedAt && oldInstanceId) await this.registry.markInstanceTerminated(agent.clientId, oldInstanceId, row.oldTerminatedAt, manager);
-    const totalSavings = input.success ? await this.ledger.refreshTotal(agent.clientId, manager) : null;
     await this.events.record(
       {
         eventType: input.success ? 'switch.completed' : 'switch.failed',
@@ -196,7 +205,7 @@ export class SwitchRecorder {
       },
       manager,
     );
-    return { switch: row, impact, totalSavings, duplicate: false };
+    return { switch: row, impact, totalSavings: null, duplicate: false };
   }
 
   /**

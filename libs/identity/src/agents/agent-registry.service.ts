@@ -526,19 +526,6 @@ export class AgentRegistry {
     return agent;
   }
 
-  /**
-   * Holds the agent's client row, then the agent row, until the transaction ends. For work that
-   * ends up updating the client (a failover's switch refreshes total_savings): taking the client
-   * first keeps concurrent failovers of one client from deadlocking on it (on MySQL, inserting
-   * rows that reference the client share-locks it, and two sharers cannot both upgrade).
-   */
-  async lockWithClient(agentId: string, manager: EntityManager): Promise<AgentEntity> {
-    const known = await this.agents.findById(agentId, manager);
-    if (!known) throw DomainError.notFound('agent', agentId);
-    await this.clients.findByIdForUpdate(known.clientId, manager);
-    return this.lockForUpdate(agentId, manager);
-  }
-
   /** Keeps agents.replica_count / current_replica_id in step with the replicas lib. */
   async recordReplicaState(agentId: string, state: { replicaCount: number; currentReplicaId: string | null; lastFailoverAt?: Date }, manager?: EntityManager): Promise<void> {
     await this.agents.updateFields(agentId, { ...state, updatedAt: this.clock.now() }, manager);
