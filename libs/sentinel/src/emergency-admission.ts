@@ -1,6 +1,6 @@
 import { EntityManager, MoreThan } from 'typeorm';
-import { Clock } from '@spot/core';
-import { AsyncMutex, ClientEntity, SpotInterruptionEventEntity, writeLock } from '@spot/persistence';
+import { Clock, RateLimiter } from '@spot/core';
+import { AsyncMutex, SpotInterruptionEventEntity } from '@spot/persistence';
 
 /**
  * AWS's own throttle on RunInstances, per account and region (docs/emergency-admission.md):
@@ -65,8 +65,8 @@ export const regionOfPool = (poolId: string | null): string | null => {
  * RunInstances throttle (see DEFAULT_EMERGENCY_LIMITS), instead of a fixed count per minute that
  * left most of a mass reclaim outside the 2-minute notice (issue 22). Launches admitted are
  * counted from the events themselves (`action_at`), so the bound holds across restarts and for
- * the queue drain; decisions of one process are serialised, and across processes the client's row is locked, so
- * two launches never both take the last token. Promotions of ready replicas launch nothing and are never held back.
+ * the queue drain; decisions of one process are serialised, and across processes a shared RateLimiter slot
+ * gates each launch the bucket admits, so two processes never both take the last token. Promotions of ready replicas launch nothing and are never held back.
  */
 export class EmergencyAdmission {
   private readonly mutex = new AsyncMutex();
@@ -79,6 +79,7 @@ export class EmergencyAdmission {
   constructor(
     private readonly clock: Clock,
     readonly limits: EmergencyLimits,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /** Runs `decide` alone among this process's admission decisions (the caller's transaction inside). */
@@ -91,9 +92,6 @@ export class EmergencyAdmission {
    * pool; call inside serialise(). Launches whose region is unknown count against every region.
    */
   async admit(manager: EntityManager, clientId: string, poolId: string | null): Promise<AdmissionDecision> {
-    // Two API processes must not both take the last token (issue 22, finding 9): the client's row
-    // is the lock, held to the caller's commit. Promotions of ready replicas never come here.
-    await manager.getRepository(ClientEntity).findOne({ select: { id: true }, where: { id: clientId }, lock: writeLock(manager) });
     const now = this.clock.nowMs();
     const rows = await manager.getRepository(SpotInterruptionEventEntity).find({
       select: { actionAt: true, poolId: true },
@@ -104,7 +102,14 @@ export class EmergencyAdmission {
     const times = rows
       .filter((r) => region === null || regionOfPool(r.poolId) === null || regionOfPool(r.poolId) === region)
       .map((r) => (r.actionAt as Date).getTime());
-    return tokenBucketAdmits(times, now, this.limits, this.horizonMs);
+    const decision = tokenBucketAdmits(times, now, this.limits, this.horizonMs);
+    if (!decision.admitted) return decision;
+    // Across API processes: the events above are this transaction's view, so two processes could
+    // both see the last token. The shared RateLimiter (database or Redis) takes a slot atomically:
+    // at most a burst per burst/refill seconds, inside the bucket's own envelope (issue 22, finding 9).
+    const windowMs = Math.ceil((this.limits.launchBurst * 60_000) / this.limits.launchesPerMinute);
+    const shared = await this.limiter.hit(`emergency:${clientId}:${region ?? 'any'}`, this.limits.launchBurst, windowMs);
+    return shared.allowed ? decision : { admitted: false, retryAfterMs: shared.retryAfterMs };
   }
 
   /** admit(), as a yes or no. */

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstanceCatalog } from '@spot/catalog';
-import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { Clock, IdGenerator, RateLimiter, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { CommandTracker, CommandTrackerModule } from '@spot/command-tracker';
 import { DataValveModule, MarketPrices } from '@spot/data-valve';
 import { GlobalRiskTracker, InterruptionHistory } from '@spot/global-risk';
@@ -31,8 +31,8 @@ import { SystemHealthReporter } from './system-health';
     },
     {
       provide: EmergencyAdmission,
-      inject: [Clock, SPOT_CONFIG],
-      useFactory: (clock: Clock, config: SpotConfig) => new EmergencyAdmission(clock, config.emergencyLimits),
+      inject: [Clock, SPOT_CONFIG, RateLimiter],
+      useFactory: (clock: Clock, config: SpotConfig, limiter: RateLimiter) => new EmergencyAdmission(clock, config.emergencyLimits, limiter),
     },
     {
       provide: EmergencyFallback,
