@@ -209,4 +209,39 @@ describeEachDatabase('workload continuity end to end', (db) => {
     // Measured at the cut-over's poll resolution (1 s): the sampled gap within that.
     expect(Math.abs(failover.downtime_ms - sampler.gapMs())).toBeLessThanOrEqual(1000);
   });
+
+  it('a planned switch whose cut-over fails at a step: the switch fails with that step, the old instance keeps the traffic and stays the primary', async () => {
+    const arn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdee';
+    const instance = await fleet.launch('on-demand', 'm5.large', 'eu-west-1a');
+    continuity.createTargetGroup({ arn, healthCheckIntervalSeconds: 5, healthyThresholdCount: 2, deregistrationDelaySeconds: 30 });
+    continuity.seedTarget(arn, instance);
+    const address = continuity.allocateAddress(instance);
+    const agent = agentOn(instance, 'api-1');
+    const { agentId } = await agent.boot();
+    await setContinuity(agentId, { target_groups: { arns: [arn] }, elastic_ip: { allocation_id: address.allocationId } });
+    await agent.heartbeatOnce();
+    await agent.reportPricesOnce();
+    const records = await api.http().get(`/api/client/${client.clientId}/instances`).set(bearer(client.userToken)).expect(200);
+    const record = records.body.items.find((i: { instance_id: string }) => i.instance_id === instance);
+    await api.http().post(`/api/client/instances/${record.id}/force-switch`).set(bearer(client.userToken)).send({ target: 'pool', pool_id: 'm5.large.eu-west-1b' }).expect(201);
+    continuity.failNext('associateAddress');
+    const [command] = await agent.pollCommandsOnce();
+    expect(command.command_type).toBe('switch');
+
+    const launched = fleet.cloud.listInstances().find((i) => i.tags['spot-optimizer:source'] === instance)!.instanceId;
+    const failed = await api.http().get(`/api/client/${client.clientId}/switches`).set(bearer(client.userToken)).expect(200);
+    const report = failed.body.items.find((s: { command_id: string }) => s.command_id === command.id);
+    expect(report).toMatchObject({ success: false, old_instance_id: instance, new_instance_id: launched });
+    expect(report.error_message).toContain('cut-over step move_elastic_ip failed');
+    expect(report.cutover_steps).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'move_elastic_ip', ok: false })]));
+    // Undone: the old instance holds the address and is back in the group; the unused new one goes.
+    expect(continuity.trafficView().addresses[address.allocationId]).toBe(instance);
+    expect((await continuity.describeTargetHealth(arn, [instance]))[0].state).not.toBe('draining');
+    expect((await continuity.describeTargetHealth(arn, [launched]))[0].state).toMatch(/draining|unused/);
+    expect(['shutting-down', 'terminated']).toContain(fleet.cloud.instanceView().stateOf(launched));
+    expect(agent.currentRole).toBe('primary');
+    expect(agent.pendingTermination).toBeUndefined();
+    const [{ instance_id: current }] = await api.dataSource.query('SELECT instance_id FROM agents WHERE id = ?', [agentId]);
+    expect(current).toBe(instance);
+  });
 });

@@ -65,7 +65,7 @@ export class ReplicaSync {
       onProgress: (p) => void this.advanceTo(Math.min(99, p)).catch(() => undefined),
       logger: this.ctx.ports.logger,
     });
-    const sources = await this.sourceVolumes(cloud, settings, instance.instanceId);
+    const sources = await this.sourceVolumes(cloud, settings, instance.instanceId, replicaId);
     if (!sources.length) return this.hookRound(replicaId, instance.instanceId, settings, now);
     if (this.lastRoundAt === undefined || now - this.lastRoundAt >= this.intervalMs) {
       this.lastRoundAt = now;
@@ -100,14 +100,15 @@ export class ReplicaSync {
     await this.report(progress, latencyMs);
   }
 
-  /** The primary's data volumes named by the settings: attached to another instance, not a copy of ours. */
-  private async sourceVolumes(cloud: ContinuityCloud, settings: ContinuitySettings, me: string): Promise<Array<{ volumeId: string; device: string; volumeType: string }>> {
-    const found = new Map<string, { volumeId: string; device: string; volumeType: string }>();
+  /** The primary's data volumes named by the settings: attached to another instance, not a copy of this replica's. */
+  private async sourceVolumes(cloud: ContinuityCloud, settings: ContinuitySettings, me: string, replicaId: string): Promise<Array<{ volumeId: string; device: string; volumeType: string; tags: Record<string, string> }>> {
+    const found = new Map<string, { volumeId: string; device: string; volumeType: string; tags: Record<string, string> }>();
     for (const selector of settings.dataVolumes ?? []) {
       const volumes = selector.volumeId ? await cloud.describeVolumes({ volumeIds: [selector.volumeId] }) : await cloud.describeVolumes({ tags: { [selector.tag!.key]: selector.tag!.value } });
       for (const v of volumes) {
-        if (!v.attachment || v.attachment.instanceId === me || v.tags[REPLICA_TAG]) continue;
-        found.set(v.volumeId, { volumeId: v.volumeId, device: v.attachment.device, volumeType: v.volumeType });
+        // Our own copies are never a source (a promoted replica's copies are: they are the primary's data now).
+        if (!v.attachment || v.attachment.instanceId === me || v.tags[REPLICA_TAG] === replicaId) continue;
+        found.set(v.volumeId, { volumeId: v.volumeId, device: v.attachment.device, volumeType: v.volumeType, tags: v.tags });
       }
     }
     return [...found.values()];
