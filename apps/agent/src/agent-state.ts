@@ -20,6 +20,8 @@ export interface AgentStateData {
    * This (old) instance terminates itself at `at` (after a switch's terminate wait); `report` is
    * the switch's report, sent again with `old_terminated_at` once the termination was done.
    */
+  /** Emergency instances this (dying) agent launched: their own agents take over, a promotion to one moves nothing from here. */
+  emergencyCopies?: string[];
   /** An emergency instance took the workload over from this instance (TakeOver): once only. */
   takenOverFrom?: string;
   pendingTermination?: { instanceId: string; at: string; report?: SwitchReportRequestDto };

@@ -128,6 +128,7 @@ export class SpotAgent {
   async boot(): Promise<Session> {
     const instance = await this.ctx.identity();
     const stored = this.state.load(instance.instanceId);
+    for (const id of stored.emergencyCopies ?? []) this.ctx.emergencyCopies.add(id);
     if (stored.role === 'retired' && stored.session) {
       this.ctx.role = 'retired';
       const session = this.runtime.resume({ ...stored.session, role: 'retired', retiredReason: stored.retiredReason });

@@ -5,7 +5,7 @@ import { AwsCloudProvider, AwsContinuityCloud, createEc2Client, createElbv2Clien
 import { ScriptedHookRunner } from '@spot/continuity';
 import { DomainError, ManualClock, StructuredLogger } from '@spot/core';
 import { AgentEntity } from '@spot/persistence';
-import { ApiActor, createTestDatabase, startTestApi, TestApi, TestDatabase } from '@spot/testing';
+import { acquireMotoLock, ApiActor, createTestDatabase, startTestApi, TestApi, TestDatabase } from '@spot/testing';
 import { mkdtempSync } from 'node:fs';
 import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -58,8 +58,11 @@ describeMoto('a planned switch by the agent against moto', () => {
   let database: TestDatabase;
   let api: TestApi;
   let apiUrl: string;
+  let releaseMoto: (() => void) | undefined;
 
   beforeAll(async () => {
+    // libs/cloud's moto suite resets the same server: one at a time.
+    releaseMoto = await acquireMotoLock(endpoint as string);
     Object.assign(process.env, { AWS_ENDPOINT_URL: endpoint, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: endpoint, AWS_ENDPOINT_URL_ROUTE_53: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
     ec2 = createEc2Client(REGION);
     elbv2 = createElbv2Client(REGION);
@@ -68,9 +71,10 @@ describeMoto('a planned switch by the agent against moto', () => {
     api = await startTestApi(database, { clock });
     await api.app.listen(0, '127.0.0.1');
     apiUrl = `http://127.0.0.1:${((api.app.getHttpServer() as Server).address() as AddressInfo).port}`;
-  });
+  }, 6 * 60_000); // may wait for the moto lock
 
   afterAll(async () => {
+    releaseMoto?.();
     process.env = saved;
     await api?.close();
     await database?.dispose();

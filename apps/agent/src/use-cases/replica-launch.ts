@@ -30,7 +30,10 @@ export class LaunchReplica {
       { userData: this.userData(command.command_type, replicaId, instance.instanceId) },
     );
     if ('dryRun' in launched) return { dry_run: true, would_execute: launched.wouldExecute };
-    if (command.command_type === 'emergency-launch') this.ctx.emergencyCopies.add(launched.instance.instanceId);
+    if (command.command_type === 'emergency-launch') {
+      this.ctx.emergencyCopies.add(launched.instance.instanceId);
+      this.ctx.state.update({ emergencyCopies: [...this.ctx.emergencyCopies] });
+    }
     this.ctx.outbox.add('replica-instance', { instance_id: launched.instance.instanceId }, { ref: replicaId, key: `replica-instance:${replicaId}` });
     return { replica_id: replicaId, instance_id: launched.instance.instanceId, image_id: launched.imageId, mode };
   }
