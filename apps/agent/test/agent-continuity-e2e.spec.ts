@@ -1,6 +1,7 @@
 import { SimulatedContinuity } from '@spot/cloud';
 import { ScriptedHookRunner, SIM_TARGET_GROUP_ARN } from '@spot/continuity';
 import { ManualClock } from '@spot/core';
+import { AgentEntity } from '@spot/persistence';
 import { describeEachDatabase, TestApi } from '@spot/testing';
 import { ManualTimers } from '../src';
 import { bearer, FleetHarness, FleetWorld, openFleetWorld } from './support/fleet-harness';
@@ -243,5 +244,47 @@ describeEachDatabase('workload continuity end to end', (db) => {
     expect(agent.pendingTermination).toBeUndefined();
     const [{ instance_id: current }] = await api.dataSource.query('SELECT instance_id FROM agents WHERE id = ?', [agentId]);
     expect(current).toBe(instance);
+  });
+
+  it('a planned switch moves group, address and volume (another zone: by snapshot); downtime_ms = the simulated gap; the old instance turns terminated only with the later report', async () => {
+    const arn = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop/0123456789abcdef';
+    const instance = await fleet.launch('on-demand', 'm5.large', 'eu-west-1a');
+    continuity.createTargetGroup({ arn, healthCheckIntervalSeconds: 5, healthyThresholdCount: 2, deregistrationDelaySeconds: 30 });
+    continuity.seedTarget(arn, instance);
+    const address = continuity.allocateAddress(instance);
+    const volumeId = continuity.createDataVolume({ az: 'eu-west-1a', sizeGiB: 1, instanceId: instance, device: '/dev/sdg', tags: { app: 'shop-3' } });
+    sampler.watch({ targetGroups: [arn], allocationId: address.allocationId, volumes: [volumeId] });
+    const agent = agentOn(instance, 'shop-3');
+    const { agentId } = await agent.boot();
+    await api.dataSource.getRepository(AgentEntity).update({ id: agentId }, { autoTerminateEnabled: true, terminateWaitSeconds: 120 });
+    await setContinuity(agentId, { target_groups: { arns: [arn] }, elastic_ip: { current: true }, data_volumes: [{ tag: { key: 'app', value: 'shop-3' } }] });
+    await agent.heartbeatOnce();
+    await agent.reportPricesOnce();
+    const records = await api.http().get(`/api/client/${client.clientId}/instances`).set(bearer(client.userToken)).expect(200);
+    const record = records.body.items.find((i: { instance_id: string }) => i.instance_id === instance);
+    await api.http().post(`/api/client/instances/${record.id}/force-switch`).set(bearer(client.userToken)).send({ target: 'pool', pool_id: 'm5.large.eu-west-1b' }).expect(201);
+    sampler.sampling = true;
+    const [command] = await agent.pollCommandsOnce();
+    sampler.sampling = false;
+    expect(command.command_type).toBe('switch');
+
+    const fresh = fleet.cloud.listInstances().find((i) => i.tags['spot-optimizer:source'] === instance)!.instanceId;
+    const view = continuity.trafficView();
+    expect(view.targetGroups[arn]).toEqual([fresh]);
+    expect(view.addresses[address.allocationId]).toBe(fresh);
+    expect(continuity.volumeAttachments().filter((a) => a.instanceId === fresh)).toEqual([expect.objectContaining({ sourceVolumeId: volumeId })]);
+    const report = await switchOf(fresh);
+    expect(report).toMatchObject({ success: true, old_instance_id: instance, old_terminated_at: null });
+    expect(report.downtime_ms).toBe(sampler.gapMs());
+    expect(report.cutover_steps.map((s: { name: string }) => s.name)).toEqual(['register_targets', 'wait_targets_healthy', 'deregister_old_targets', 'move_elastic_ip', `move_volume ${volumeId}`, 'wait_old_drained', 'verify']);
+    const oldRecord = async () => (await api.http().get(`/api/client/${client.clientId}/instances?status=all`).set(bearer(client.userToken)).expect(200)).body.items.find((i: { instance_id: string }) => i.instance_id === instance);
+    expect(await oldRecord()).toMatchObject({ is_active: false, terminated_at: null });
+
+    clock.advanceSeconds(121);
+    await timers.settle();
+    const completed = await switchOf(fresh);
+    expect(completed.old_terminated_at).not.toBeNull();
+    expect(await oldRecord()).toMatchObject({ terminated_at: completed.old_terminated_at });
+    expect(['shutting-down', 'terminated']).toContain(fleet.cloud.instanceView().stateOf(instance));
   });
 });
