@@ -1,5 +1,6 @@
 import { InstanceCatalog } from '@spot/catalog';
-import { CloudProvider } from '@spot/cloud';
+import { CloudProvider, ContinuityCloud } from '@spot/cloud';
+import type { HookRunner } from '@spot/continuity';
 import { Clock, StructuredLogger } from '@spot/core';
 import { AgentOutbox } from './agent-outbox';
 import { AgentRuntime } from './agent-runtime';
@@ -35,8 +36,19 @@ export interface SpotAgentPorts {
   clock: Clock;
   logger: StructuredLogger;
   timers?: AgentTimers;
-  /** Moves the workload's traffic and volumes in a switch or failover (issue 14); none by default. */
+  /**
+   * Moves the workload's traffic and volumes in a switch or failover (issue 14). Default: the
+   * continuity hand-over on `continuity` when given (it moves nothing without settings), else none.
+   */
   trafficHandOver?: TrafficHandOver;
+  /** ELBv2, EIP, Route 53, EBS and ENI calls (docs/continuity.md): the AWS adapter on EC2, the simulated one in tests. */
+  continuity?: ContinuityCloud;
+  /** Runs the workload's hooks (default: /bin/sh with a time limit). */
+  hooks?: HookRunner;
+  /** REPLICA_SYNC_INTERVAL in ms (default 300 s). */
+  replicaSyncIntervalMs?: number;
+  /** How often a cut-over looks (default 1 s). */
+  cutoverPollMs?: number;
   /** Image and instance waits: how often to look, and for how long at most. */
   pollMs?: number;
   waitLimitMs?: number;
@@ -57,6 +69,12 @@ export class AgentContext {
   role: AgentRole = 'primary';
   /** A termination notice was seen: only the failover's work runs from now on. */
   terminating = false;
+  /** The termination notice's time (when AWS takes this instance). */
+  terminationAt: Date | undefined;
+  /** Emergency instances this (dying) agent launched: their own agents take the workload over (TakeOver). */
+  readonly emergencyCopies = new Set<string>();
+  /** This is an emergency instance (its user data): the instance it replaces and when AWS takes that one. */
+  failover: { from: string; endsAt?: Date } | undefined;
   /** Seed 003 failure level 3: the control plane has been away too long. */
   safeMode = false;
   private instance: InstanceIdentity | undefined;

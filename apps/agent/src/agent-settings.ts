@@ -16,6 +16,7 @@ export const AGENT_CONFIG_VARIABLES: Array<{ name: string; default?: string; des
   { name: 'SAFE_MODE', default: 'false', description: 'Agent: true = every AWS change is a DryRun, logged as "would execute"' },
   { name: 'REBALANCE_ALWAYS_REPLICA', default: 'false', description: 'Agent: true = every rebalance recommendation asks for an emergency replica at once, instead of the control plane scoring the risk' },
   { name: 'SAFE_MODE_AFTER_SECONDS', default: '900', description: 'Agent: control plane unreachable this long → safe mode (no risky moves, on-demand launches)' },
+  { name: 'REPLICA_SYNC_INTERVAL', default: '300', description: 'Agent: seconds between a replica\'s incremental snapshot rounds of the data volumes (60–86400); ready while its newest snapshot is younger' },
   { name: 'AWS_EC2_METADATA_SERVICE_ENDPOINT', default: 'http://169.254.169.254', description: 'Agent: IMDS endpoint (the AWS SDK standard variable)' },
   { name: 'SPOT_IDENTITY', default: 'imds', description: 'Agent: imds (on EC2) | env (SPOT_INSTANCE_* below, for runs off EC2)' },
   { name: 'SPOT_INSTANCE_ID', default: '', description: 'Agent (SPOT_IDENTITY=env): EC2 instance id' },

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AgentConfigDto } from '@spot/contracts';
+import type { AgentConfigDto, SwitchReportRequestDto } from '@spot/contracts';
 import type { AgentRole } from './control-plane.client';
 
 /**
@@ -16,8 +16,15 @@ export interface AgentStateData {
   retiredReason?: string;
   /** The session a retired agent still delivers its queued reports with (the file is 0600). */
   session?: { agentId: string; agentToken: string; config: AgentConfigDto };
-  /** This (old) instance terminates itself at `at` (after a switch's terminate wait). */
-  pendingTermination?: { instanceId: string; at: string };
+  /**
+   * This (old) instance terminates itself at `at` (after a switch's terminate wait); `report` is
+   * the switch's report, sent again with `old_terminated_at` once the termination was done.
+   */
+  /** Emergency instances this (dying) agent launched: their own agents take over, a promotion to one moves nothing from here. */
+  emergencyCopies?: string[];
+  /** An emergency instance took the workload over from this instance (TakeOver): once only. */
+  takenOverFrom?: string;
+  pendingTermination?: { instanceId: string; at: string; report?: SwitchReportRequestDto };
 }
 
 /** One JSON file in the agent's state directory, replaced atomically (temp file, fsync, rename). */

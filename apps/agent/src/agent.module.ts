@@ -1,6 +1,6 @@
 import { DynamicModule, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InstanceCatalog } from '@spot/catalog';
-import { CloudProvider } from '@spot/cloud';
+import { CloudProvider, ContinuityCloud } from '@spot/cloud';
 import { Clock, StructuredLogger } from '@spot/core';
 import { AgentSettings, InstanceIdentitySource } from './agent-settings';
 import { ControlPlaneClient } from './control-plane.client';
@@ -58,6 +58,10 @@ export interface AgentPorts {
   identity: InstanceIdentitySource;
   imds: ImdsClient;
   cloud: CloudProvider;
+  /** ELBv2, EIP, Route 53, EBS and ENI (docs/continuity.md). */
+  continuity?: ContinuityCloud;
+  /** REPLICA_SYNC_INTERVAL in ms. */
+  replicaSyncIntervalMs?: number;
   catalog: InstanceCatalog;
   clock: Clock;
   logger: StructuredLogger;

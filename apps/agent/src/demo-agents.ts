@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { InstanceCatalog } from '@spot/catalog';
-import { ImdsServer, SimulatedCloud } from '@spot/cloud';
+import { ImdsServer, SimulatedCloud, SimulatedContinuity } from '@spot/cloud';
 import { Clock, StructuredLogger } from '@spot/core';
 import type { AgentFactory } from '@spot/demo-fleet';
 import { ImdsInstanceIdentitySource } from './agent-settings';
@@ -18,6 +18,11 @@ export interface DemoAgentPorts {
   timers: AgentTimers;
   /** Each instance's report queue goes in a directory of its own below this one. */
   stateDir: string;
+  /**
+   * Target groups, addresses and volumes of the simulated region (docs/continuity.md). Without
+   * it, or without continuity settings on an agent, a switch moves only the instance.
+   */
+  continuity?: SimulatedContinuity;
 }
 
 /** The real agent on a simulated instance, reading that instance's IMDS: what the demo fleet runs. */
@@ -39,6 +44,7 @@ export function demoAgentFactory(ports: DemoAgentPorts): AgentFactory {
       identity: new ImdsInstanceIdentitySource(imds),
       client: new ControlPlaneClient(ports.apiUrl),
       cloud: ports.cloud,
+      ...(ports.continuity ? { continuity: ports.continuity } : {}),
       catalog: ports.catalog,
       clock: ports.clock,
       logger: ports.logger,

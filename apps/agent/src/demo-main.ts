@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InstanceCatalog } from '@spot/catalog';
-import { ImdsServer, SimulatedCloud, TraceReplayMarket } from '@spot/cloud';
+import { ImdsServer, SimulatedCloud, SimulatedContinuity, TraceReplayMarket } from '@spot/cloud';
 import { StructuredLogger, SystemClock } from '@spot/core';
 import { DemoFleet } from '@spot/demo-fleet';
 import { loadMarketModel } from '@spot/market-model';
@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     timers: REAL_TIMERS,
     logger,
     credentialsFile: join(stateDir, 'demo-client.json'),
-    agentFactory: demoAgentFactory({ apiUrl, cloud, imds, catalog, clock, logger, timers: REAL_TIMERS, stateDir: join(stateDir, 'agents') }),
+    // Continuity settings given to a demo agent (portal, agent modal) act on the simulated region's side (docs/continuity.md).
+    agentFactory: demoAgentFactory({ apiUrl, cloud, continuity: new SimulatedContinuity({ clock, instances: cloud.instanceView(), seed, logger }), imds, catalog, clock, logger, timers: REAL_TIMERS, stateDir: join(stateDir, 'agents') }),
   });
   let stopping = false;
   const stop = async () => {

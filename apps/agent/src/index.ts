@@ -9,8 +9,10 @@ export type { AgentRole, AgentReportBodies, AgentReportKind } from './control-pl
 export { AgentStateStore } from './agent-state';
 export type { AgentStateData } from './agent-state';
 export { AgentLoops, RESUME_WITHIN_MS } from './agent-loops';
-export { NO_TRAFFIC_HAND_OVER } from './use-cases/cut-over';
-export type { TrafficHandOver, MovedWorkload, CutOverTarget } from './use-cases/cut-over';
+export { NO_TRAFFIC_HAND_OVER, HandOverFailed } from './use-cases/cut-over';
+export type { TrafficHandOver, MovedWorkload, CutOverTarget, HandOverOutcome, HandOverRequest } from './use-cases/cut-over';
+export { ContinuityHandOver } from './use-cases/continuity-hand-over';
+export type { ContinuityHandOverDeps } from './use-cases/continuity-hand-over';
 export { ImdsClient, ImdsError, DEFAULT_IMDS_ENDPOINT } from './imds-client';
 export { ReportQueue } from './report-queue';
 export type { QueuedReport } from './report-queue';

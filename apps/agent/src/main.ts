@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { InstanceCatalog } from '@spot/catalog';
-import { AwsCloudProvider, createEc2Client } from '@spot/cloud';
+import { AwsCloudProvider, AwsContinuityCloud, createEc2Client, createElbv2Client, createRoute53Client } from '@spot/cloud';
+import { replicaSyncIntervalMs } from '@spot/continuity';
 import { StructuredLogger, SystemClock } from '@spot/core';
 import { AgentModule } from './agent.module';
 import { AgentSettingsError, EnvInstanceIdentitySource, ImdsInstanceIdentitySource, InstanceIdentitySource, readAgentSettings } from './agent-settings';
@@ -25,7 +26,10 @@ async function main(): Promise<void> {
   // Waits for IMDS (one plain line per failed attempt); a misconfigured SPOT_IDENTITY=env fails at once.
   const instance = await readIdentityPatiently(identity, logger, REAL_TIMERS);
   const cloud = new AwsCloudProvider({ ec2: createEc2Client(instance.region), safeMode: settings.dryRun, logger });
-  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(settings, { identity, imds, cloud, catalog: InstanceCatalog.fromDirectory(), clock, logger }), { logger, abortOnError: false });
+  // Traffic, addresses and volumes follow a switch or failover (docs/continuity.md); endpoints from the SDK's variables.
+  const continuity = new AwsContinuityCloud({ ec2: createEc2Client(instance.region), elbv2: createElbv2Client(instance.region), route53: createRoute53Client(instance.region), safeMode: settings.dryRun, logger });
+  const ports = { identity, imds, cloud, continuity, replicaSyncIntervalMs: replicaSyncIntervalMs(process.env), catalog: InstanceCatalog.fromDirectory(), clock, logger };
+  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(settings, ports), { logger, abortOnError: false });
   app.enableShutdownHooks();
 }
 

@@ -18,6 +18,10 @@ import { ReplicaSync } from './use-cases/replica-sync';
 import { SelfTermination } from './use-cases/self-termination';
 import { StepBack } from './use-cases/step-back';
 import { SwitchWorkload } from './use-cases/switch-workload';
+import { ContinuityHandOver, NO_TRAFFIC_HAND_OVER, TrafficHandOver } from './use-cases/continuity-hand-over';
+import { agentSleeper, hookRunnerOf } from './use-cases/agent-sleeper';
+import { FAILOVER_ENDS_AT, FAILOVER_FROM } from './use-cases/replica-launch';
+import { TakeOver } from './use-cases/take-over';
 
 export { REAL_TIMERS } from './agent-context';
 export type { AgentTimers, SpotAgentPorts } from './agent-context';
@@ -48,6 +52,7 @@ export class SpotAgent {
   private readonly replicaSync: ReplicaSync;
   private readonly cleanup: ImageCleanup;
   private readonly selfTermination: SelfTermination;
+  private readonly takeOver: TakeOver;
   private readonly timers: AgentTimers;
   private loops: AgentLoops | undefined;
 
@@ -72,18 +77,29 @@ export class SpotAgent {
       (ok) => this.ctx.contact(ok),
     );
     this.ctx = new AgentContext(ports, this.runtime, this.outbox, this.sender, this.state);
-    const cutOver = new CutOver(this.ctx, ports.trafficHandOver);
+    const cutOver = new CutOver(this.ctx, ports.trafficHandOver ?? this.defaultHandOver());
     this.selfTermination = new SelfTermination(this.ctx);
     this.cleanup = new ImageCleanup(this.ctx);
     this.replicaSync = new ReplicaSync(this.ctx);
     this.commands = new CommandExecutor(this.ctx, {
       switchWorkload: new SwitchWorkload(this.ctx, cutOver, this.selfTermination),
       launchReplica: new LaunchReplica(this.ctx, cutOver),
-      stepBack: new StepBack(this.ctx, this.selfTermination),
+      stepBack: new StepBack(this.ctx, this.selfTermination, cutOver),
       cleanup: this.cleanup,
     });
     this.interruptions = new InterruptionHandling(this.ctx, this.commands, cutOver);
-    if (ports.settings.dryRun) ports.cloud.setSafeMode(true);
+    this.takeOver = new TakeOver(this.ctx, cutOver);
+    if (ports.settings.dryRun) {
+      ports.cloud.setSafeMode(true);
+      ports.continuity?.setSafeMode(true);
+    }
+  }
+
+  /** The continuity hand-over on the agent's ContinuityCloud (it moves nothing without settings); none without one. */
+  private defaultHandOver(): TrafficHandOver {
+    const { continuity } = this.ports;
+    if (!continuity) return NO_TRAFFIC_HAND_OVER;
+    return new ContinuityHandOver({ continuity, instances: this.ports.cloud, clock: this.ports.clock, sleeper: agentSleeper(this.ctx), hooks: hookRunnerOf(this.ctx), pollMs: this.ports.cutoverPollMs, logger: this.ports.logger });
   }
 
   get currentRole(): AgentRole {
@@ -112,6 +128,7 @@ export class SpotAgent {
   async boot(): Promise<Session> {
     const instance = await this.ctx.identity();
     const stored = this.state.load(instance.instanceId);
+    for (const id of stored.emergencyCopies ?? []) this.ctx.emergencyCopies.add(id);
     if (stored.role === 'retired' && stored.session) {
       this.ctx.role = 'retired';
       const session = this.runtime.resume({ ...stored.session, role: 'retired', retiredReason: stored.retiredReason });
@@ -122,6 +139,9 @@ export class SpotAgent {
     }
     const userData = await this.ports.imds.userData().catch(() => undefined);
     const replicaId = /^SPOT_REPLICA_ID=([0-9a-f-]{36})\s*$/m.exec(userData ?? '')?.[1];
+    const failoverFrom = new RegExp(`^${FAILOVER_FROM}=(i-[0-9a-f]+)\\s*$`, 'm').exec(userData ?? '')?.[1];
+    const failoverEndsAt = new RegExp(`^${FAILOVER_ENDS_AT}=(\\S+)\\s*$`, 'm').exec(userData ?? '')?.[1];
+    if (failoverFrom) this.ctx.failover = { from: failoverFrom, ...(failoverEndsAt && !Number.isNaN(Date.parse(failoverEndsAt)) ? { endsAt: new Date(failoverEndsAt) } : {}) };
     // A promoted replica's user data still names its replica: it registers as the primary it is now.
     if (replicaId && stored.promotedReplicaId !== replicaId) this.runtime.replicaId = replicaId;
     const session = await this.runtime.register();
@@ -137,6 +157,7 @@ export class SpotAgent {
     }
     this.log('BOOT', 'SUCCESS', `${this.ctx.role} on ${instance.instanceId} (${instance.mode} ${instance.instanceType} ${instance.az})`);
     await this.sender.flush();
+    await this.takeOver.runIfDue();
     return session;
   }
 
@@ -209,6 +230,8 @@ export class SpotAgent {
       this.runtime.becomePrimary();
       this.ctx.setRole('primary', { promotedReplicaId });
       this.log('PROMOTED', 'SUCCESS', `this replica is the primary now; resuming pricing and commands`);
+      // An emergency instance moves the traffic and volumes of the dying one onto itself.
+      await this.takeOver.runIfDue();
     } else if (this.ctx.role === 'primary' && beat.replaced) {
       this.ctx.setRole('retired', { retiredReason: 'another instance runs the workload' });
       this.log('RETIRED', 'SUCCESS', 'another instance runs the workload now; this one only finishes its reports');
@@ -251,6 +274,11 @@ export class SpotAgent {
   /** A standby reports its state transfer; 100 % makes it ready to be promoted. */
   reportSyncOnce(progress: number, latencyMs = 0): Promise<void> {
     return this.replicaSync.report(progress, latencyMs);
+  }
+
+  /** One round of the SYNC loop: a standby's snapshot sync of the data volumes (docs/continuity.md), its progress reported. */
+  syncReplicaOnce(): Promise<void> {
+    return this.replicaSync.advance();
   }
 
   execute(command: CommandDto): Promise<void> {

@@ -4,6 +4,7 @@ import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53
 import { AwsCloudProvider, AwsContinuityCloud, ContinuityCloud, createEc2Client, createElbv2Client, createRoute53Client } from '@spot/cloud';
 import { CutoverUseCase, resolveContinuity, ScriptedHookRunner, VirtualSleeper } from '@spot/continuity';
 import { DomainError, ManualClock } from '@spot/core';
+import { acquireMotoLock } from '@spot/testing';
 
 /**
  * The AWS adapter's cut-over calls against moto (a real AWS-compatible HTTP server). Runs when
@@ -19,8 +20,11 @@ describeMoto('AwsContinuityCloud against moto', () => {
   let ec2: EC2Client;
   let elbv2: ElasticLoadBalancingV2Client;
   let route53: Route53Client;
+  let releaseMoto: (() => void) | undefined;
 
-  beforeAll(() => {
+  beforeAll(async () => {
+    // The agent's moto suite shares the server: no reset under each other.
+    releaseMoto = await acquireMotoLock(endpoint as string);
     // Through the standard variables, as on a customer's machine.
     Object.assign(process.env, {
       AWS_ENDPOINT_URL: endpoint,
@@ -32,9 +36,10 @@ describeMoto('AwsContinuityCloud against moto', () => {
     ec2 = createEc2Client(REGION);
     elbv2 = createElbv2Client(REGION);
     route53 = createRoute53Client(REGION);
-  });
+  }, 6 * 60_000); // may wait for the moto lock
 
   afterAll(() => {
+    releaseMoto?.();
     process.env = saved;
   });
 

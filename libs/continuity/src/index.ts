@@ -11,3 +11,4 @@ export { ReplicaSyncUseCase, cleanUpReplicaSnapshots, replicaSyncIntervalMs, DEF
 export type { ReplicaSyncDeps, ReplicaSyncInput, ReplicaSyncRound, ReplicaSyncStatus } from './replica-sync';
 export { SimulatedSwitch, SIM_TARGET_GROUP_ARN, SIM_ZONE_ID } from './simulated-switch';
 export type { SimulatedSwitchOptions } from './simulated-switch';
+export { continuitySettingsFromWire, hasContinuity } from './wire';

@@ -9,7 +9,7 @@ export interface ReplicaSyncInput {
   replicaInstanceId: string;
   replicaAz: string;
   /** The primary's data volumes (ids and devices). */
-  sourceVolumes: Array<{ volumeId: string; device: string; volumeType?: string }>;
+  sourceVolumes: Array<{ volumeId: string; device: string; volumeType?: string; tags?: Record<string, string> }>;
   /** The copies on the replica now, by source volume id (empty before the first round). */
   replicaVolumes: Record<string, string>;
   syncHook?: HookSpec;
@@ -90,7 +90,9 @@ export class ReplicaSyncUseCase {
     const replicaVolumes: Record<string, string> = { ...input.replicaVolumes };
     const retired: string[] = [];
     for (const v of input.sourceVolumes) {
-      const made = await cloud.createVolume({ snapshotId: snapshots[v.volumeId], az: input.replicaAz, volumeType: v.volumeType, tags: { ...tags, [TAG_SOURCE]: v.volumeId } });
+      // The source's own tags go along, so a tag selector finds the copies once the replica is promoted.
+      const own = Object.fromEntries(Object.entries(v.tags ?? {}).filter(([k]) => !k.startsWith('spot:') && !k.startsWith('aws:')));
+      const made = await cloud.createVolume({ snapshotId: snapshots[v.volumeId], az: input.replicaAz, volumeType: v.volumeType, tags: { ...own, ...tags, [TAG_SOURCE]: v.volumeId } });
       if (made.dryRun) continue;
       await this.waitVolume(made.value.volumeId, (s) => s.state === 'available');
       const old = input.replicaVolumes[v.volumeId];

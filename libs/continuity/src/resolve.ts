@@ -28,7 +28,10 @@ export async function resolveContinuity(cloud: ContinuityCloud, settings: Contin
   const found = new Map<string, VolumeDescription>();
   for (const selector of settings.dataVolumes ?? []) {
     const volumes = selector.volumeId ? await cloud.describeVolumes({ volumeIds: [selector.volumeId] }) : await cloud.describeVolumes({ tags: { [selector.tag!.key]: selector.tag!.value } });
-    for (const v of volumes) found.set(v.volumeId, v);
+    // A tag names the workload's volumes wherever they are: a promoted replica's copies carry it
+    // too (replica sync copies the tags), so only those on the old instance are its data.
+    const mine = selector.tag ? volumes.filter((v) => v.attachment?.instanceId === oldInstanceId) : volumes;
+    for (const v of mine.length || !selector.tag ? mine : volumes) found.set(v.volumeId, v);
   }
   const volumes = [...found.values()].map((v) => {
     if (v.attachment?.instanceId !== oldInstanceId) {

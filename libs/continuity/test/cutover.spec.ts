@@ -178,6 +178,25 @@ describe('ReplicaSyncUseCase', () => {
   });
 });
 
+describe('replica copies and tag selectors', () => {
+  it("a copy carries the source volume's tags, and a tag selector takes only the volumes on the instance being left", async () => {
+    const sim = new SimulatedSwitch({ volumesGiB: [1] });
+    const primary = await sim.start('eu-west-1a'); // the volume carries app=web
+    const replica = await sim.launch('eu-west-1a');
+    const sync = new ReplicaSyncUseCase({ cloud: sim.continuity, clock: sim.clock, sleeper: sim.sleeper, hooks: new ScriptedHookRunner((ms) => sim.sleeper.sleep(ms)), intervalMs: 15 * 60_000, pollMs: 5_000 });
+    const [source] = await sim.continuity.describeVolumes({ volumeIds: [sim.resources.volumes[0].volumeId] });
+    const round = await sync.syncOnce({ replicaId: 'r-2', replicaInstanceId: replica, replicaAz: 'eu-west-1a', sourceVolumes: [{ volumeId: source.volumeId, device: '/dev/sdf', tags: source.tags }], replicaVolumes: {} });
+    const copyId = round.replicaVolumes[source.volumeId];
+    const [copy] = await sim.continuity.describeVolumes({ volumeIds: [copyId] });
+    expect(copy.tags).toMatchObject({ app: 'web', 'spot:replica-id': 'r-2', 'spot:source-volume': source.volumeId });
+    const { resolveContinuity } = await import('@spot/continuity');
+    const selector = { dataVolumes: [{ tag: { key: 'app', value: 'web' } }] };
+    expect((await resolveContinuity(sim.continuity, selector, primary)).volumes.map((v) => v.volumeId)).toEqual([source.volumeId]);
+    // Once the replica is the primary, the same settings name its copy.
+    expect((await resolveContinuity(sim.continuity, selector, replica)).volumes.map((v) => v.volumeId)).toEqual([copyId]);
+  });
+});
+
 describe('replica snapshot cleanup and REPLICA_SYNC_INTERVAL', () => {
   it('keeps the newest snapshots of each volume and deletes older completed ones', async () => {
     const sim = new SimulatedSwitch({ volumesGiB: [1] });

@@ -73,7 +73,7 @@ export class CommandExecutor {
       case 'emergency-launch':
         return this.flows.launchReplica.execute(command, payload);
       case 'promote-replica':
-        return this.flows.stepBack.execute(payload);
+        return this.flows.stepBack.execute(payload, command.id);
       case 'terminate-instance':
         return this.terminate(payload);
       case 'cleanup':

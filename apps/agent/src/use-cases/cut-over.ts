@@ -1,6 +1,8 @@
 import { InstanceDescription, LaunchRequest } from '@spot/cloud';
+import { continuitySettingsFromWire } from '@spot/continuity';
 import { AGENT_TAG, AgentContext } from '../agent-context';
 import { InstanceIdentity } from '../agent-settings';
+import { HandOverOutcome, HandOverRequest, NO_TRAFFIC_HAND_OVER, TrafficHandOver } from './continuity-hand-over';
 
 export interface CutOverTarget {
   mode: 'spot' | 'on-demand';
@@ -15,20 +17,23 @@ export interface MovedWorkload {
   imageReadyAt: Date;
   launchedAt: Date;
   readyAt: Date;
-  /** The gap the workload's users saw, when the traffic hand-over measured one. */
-  downtimeMs?: number;
+  /** What the traffic hand-over did (downtime, steps, whether the old instance may go). */
+  handOver: HandOverOutcome;
 }
 
-/**
- * Moves the workload's traffic, volumes and address from the old instance to the new, healthy one
- * (docs/architecture.md "Traffic before termination"). The continuity lib of issue 14 plugs in here;
- * without it nothing but the instance moves.
- */
-export interface TrafficHandOver {
-  handOver(from: InstanceIdentity, to: InstanceDescription): Promise<{ downtimeMs?: number }>;
-}
+export { NO_TRAFFIC_HAND_OVER } from './continuity-hand-over';
+export type { HandOverOutcome, HandOverRequest, TrafficHandOver } from './continuity-hand-over';
 
-export const NO_TRAFFIC_HAND_OVER: TrafficHandOver = { handOver: async () => ({}) };
+/** The new instance runs but the traffic hand-over failed: the old instance keeps serving (docs/continuity.md "Failure"). */
+export class HandOverFailed extends Error {
+  constructor(
+    readonly outcome: HandOverOutcome,
+    readonly newInstance: InstanceDescription,
+  ) {
+    super(outcome.error ?? `cut-over step ${outcome.failedStep ?? 'unknown'} failed`);
+    this.name = 'HandOverFailed';
+  }
+}
 
 /** A dry run (SAFE_MODE): nothing changed, these calls would have been made. */
 export interface DryCutOver {
@@ -47,12 +52,22 @@ export class CutOver {
     private readonly traffic: TrafficHandOver = NO_TRAFFIC_HAND_OVER,
   ) {}
 
-  /** Switch and failover: the new instance running, then the traffic on it. */
-  async moveWorkload(instance: InstanceIdentity, target: CutOverTarget, clientToken: string, imageName: string): Promise<MovedWorkload | DryCutOver> {
+  /**
+   * Switch and failover: the new instance running, then the traffic on it. A failed hand-over
+   * throws HandOverFailed (the old instance still serves; the new one is the caller's to end).
+   */
+  async moveWorkload(instance: InstanceIdentity, target: CutOverTarget, clientToken: string, imageName: string, options: { kind?: 'planned' | 'failover'; oldInstanceEndsAt?: Date } = {}): Promise<MovedWorkload | DryCutOver> {
     const moved = await this.launchCopy(instance, target, clientToken, imageName, { waitUntilRunning: true });
     if ('dryRun' in moved) return moved;
-    const { downtimeMs } = await this.traffic.handOver(instance, moved.instance);
-    return downtimeMs === undefined ? moved : { ...moved, downtimeMs };
+    const handOver = await this.handOver({ kind: options.kind ?? 'planned', oldInstanceId: instance.instanceId, newInstanceId: moved.instance.instanceId, newAz: moved.instance.az, ...(options.oldInstanceEndsAt ? { oldInstanceEndsAt: options.oldInstanceEndsAt } : {}) });
+    if (!handOver.ok) throw new HandOverFailed(handOver, moved.instance);
+    return { ...moved, handOver };
+  }
+
+  /** The traffic of the workload onto `newInstanceId`, with the agent's continuity settings of now. */
+  handOver(request: Omit<HandOverRequest, 'settings'>): Promise<HandOverOutcome> {
+    const wire = this.ctx.runtime.current?.config.continuity;
+    return this.traffic.handOver({ ...request, settings: wire ? continuitySettingsFromWire(wire) : null });
   }
 
   /** A copy of this instance (a replica: its user data names it); its own agent reports it running. */
@@ -80,7 +95,7 @@ export class CutOver {
         return described?.state === 'running';
       });
     }
-    return { instance: described, imageId: image.value.imageId, imageReadyAt, launchedAt, readyAt: this.ctx.now() };
+    return { instance: described, imageId: image.value.imageId, imageReadyAt, launchedAt, readyAt: this.ctx.now(), handOver: { ok: true, configured: false, dryRun: false, steps: [], mayTerminateOld: true, undoFailures: [] } };
   }
 
   private launchRequest(target: CutOverTarget, imageId: string, clientToken: string, tags: Record<string, string>, userData?: string): LaunchRequest {

@@ -50,6 +50,7 @@ export class InterruptionHandling {
   private async onTerminationNotice(instance: InstanceIdentity, action: InstanceAction): Promise<void> {
     if (!this.firstSight(`action:${action.time.toISOString()}`)) return;
     this.ctx.terminating = true;
+    this.ctx.terminationAt = action.time;
     this.ctx.log('TERMINATION-NOTICE', 'DETECTED', `${action.action} at ${action.time.toISOString()}: stopping pricing and commands`);
     const key = `termination:${instance.instanceId}:${iso(action.time)}`;
     if (this.ctx.role === 'replica') {
@@ -74,7 +75,10 @@ export class InterruptionHandling {
     this.ctx.log('SAFE-MODE-FAILOVER', 'STARTED', `control plane unreachable; launching an on-demand replacement before ${action.time.toISOString()}`);
     const initiatedAt = this.ctx.now();
     try {
-      const moved = await this.cutOver.moveWorkload(instance, { mode: 'on-demand', instanceType: instance.instanceType, az: instance.az }, `safe-mode-${instance.instanceId}`, 'safe-mode-failover');
+      const moved = await this.cutOver.moveWorkload(instance, { mode: 'on-demand', instanceType: instance.instanceType, az: instance.az }, `safe-mode-${instance.instanceId}`, 'safe-mode-failover', {
+        kind: 'failover',
+        oldInstanceEndsAt: action.time,
+      });
       if ('dryRun' in moved) return;
       this.ctx.outbox.add(
         'switch-report',
@@ -91,7 +95,8 @@ export class InterruptionHandling {
           ami_created_at: iso(moved.imageReadyAt),
           instance_launched_at: iso(moved.launchedAt),
           instance_ready_at: iso(moved.readyAt),
-          ...(moved.downtimeMs !== undefined ? { downtime_ms: moved.downtimeMs } : {}),
+          ...(moved.handOver.downtimeMs !== undefined ? { downtime_ms: moved.handOver.downtimeMs } : {}),
+          ...(moved.handOver.configured ? { cutover_steps: moved.handOver.steps } : {}),
         },
         { key: `safe-mode-switch:${instance.instanceId}` },
       );

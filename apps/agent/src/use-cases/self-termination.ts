@@ -1,4 +1,6 @@
-import { AgentContext, message } from '../agent-context';
+import { randomUUID } from 'node:crypto';
+import type { SwitchReportRequestDto } from '@spot/contracts';
+import { AgentContext, iso, message } from '../agent-context';
 
 /** While reports are still queued (the control plane is away), the termination waits this long, so many times at most. */
 const POSTPONE_MS = 60_000;
@@ -12,13 +14,13 @@ const MAX_POSTPONES = 30;
 export class SelfTermination {
   constructor(private readonly ctx: AgentContext) {}
 
-  /** Terminates `instanceId` after `waitMs`, durably. */
-  scheduleIn(instanceId: string, waitMs: number): void {
-    this.scheduleAt(instanceId, new Date(this.ctx.ports.clock.nowMs() + waitMs));
+  /** Terminates `instanceId` after `waitMs`, durably; `report` (the switch's) goes again with `old_terminated_at` then. */
+  scheduleIn(instanceId: string, waitMs: number, report?: SwitchReportRequestDto): void {
+    this.scheduleAt(instanceId, new Date(this.ctx.ports.clock.nowMs() + waitMs), report);
   }
 
-  scheduleAt(instanceId: string, at: Date): void {
-    this.ctx.state.update({ pendingTermination: { instanceId, at: at.toISOString() } });
+  scheduleAt(instanceId: string, at: Date, report?: SwitchReportRequestDto): void {
+    this.ctx.state.update({ pendingTermination: { instanceId, at: at.toISOString(), ...(report ? { report } : {}) } });
     this.arm(instanceId, at);
   }
 
@@ -31,7 +33,8 @@ export class SelfTermination {
   }
 
   get pending(): { instanceId: string; at: string } | undefined {
-    return this.ctx.state.current?.pendingTermination;
+    const pending = this.ctx.state.current?.pendingTermination;
+    return pending ? { instanceId: pending.instanceId, at: pending.at } : undefined;
   }
 
   private arm(instanceId: string, at: Date): void {
@@ -49,9 +52,17 @@ export class SelfTermination {
       return;
     }
     try {
-      await this.ctx.ports.cloud.terminateInstances([instanceId]);
+      const report = this.ctx.state.current?.pendingTermination?.report;
+      const done = await this.ctx.ports.cloud.terminateInstances([instanceId]);
+      const terminatedAt = this.ctx.now();
       this.ctx.state.update({ pendingTermination: undefined });
       this.ctx.log('TERMINATE', 'SUCCESS', `old instance ${instanceId} terminated`);
+      if (report && !done.dryRun) {
+        // The same switch again (same command): the control plane fills old_terminated_at and
+        // only now marks the old instance record terminated (docs/continuity.md).
+        this.ctx.outbox.add('switch-report', { ...report, report_id: randomUUID(), old_terminated_at: iso(terminatedAt) }, { key: `switch-terminated:${report.command_id ?? report.report_id}` });
+        await this.ctx.sender.flush().catch(() => undefined);
+      }
     } catch (error) {
       // Kept in the state: the next start tries again (and the control plane's job is the backstop).
       this.ctx.log('TERMINATE', 'FAILURE', message(error));

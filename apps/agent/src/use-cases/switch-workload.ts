@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { CommandDto } from '@spot/contracts';
 import { AgentContext, iso, message } from '../agent-context';
-import { CutOver, CutOverTarget } from './cut-over';
+import type { SwitchReportRequestDto } from '@spot/contracts';
+import { CutOver, CutOverTarget, HandOverFailed } from './cut-over';
 import { priceOf } from './prices';
 import { SelfTermination } from './self-termination';
 
@@ -30,19 +31,27 @@ export class SwitchWorkload {
     try {
       moved = await this.cutOver.moveWorkload(instance, target, command.id, `switch-${command.id.slice(0, 8)}`);
     } catch (error) {
+      // A failed cut-over (docs/continuity.md "Failure"): what it did was undone, the old instance
+      // keeps serving and stays the primary; the new one serves nothing and goes (unless an undo
+      // failed: then a person looks at it).
+      const failed = error instanceof HandOverFailed ? error : undefined;
+      if (failed && !failed.outcome.undoFailures.length && !this.ctx.safeMode) {
+        await this.ctx.ports.cloud.terminateInstances([failed.newInstance.instanceId]).catch((e) => this.ctx.log('SWITCH', 'FAILURE', `could not terminate the unused ${failed.newInstance.instanceId}: ${message(e)}`));
+      }
       this.ctx.outbox.add(
         'switch-report',
         {
           report_id: randomUUID(),
           command_id: command.id,
           old_instance_id: instance.instanceId,
-          new_instance_id: instance.instanceId,
+          new_instance_id: failed?.newInstance.instanceId ?? instance.instanceId,
           mode: target.mode,
           instance_type: target.instanceType,
           az: target.az,
           success: false,
           error_message: message(error).slice(0, 2000),
           initiated_at: iso(initiatedAt),
+          ...(failed ? { cutover_steps: failed.outcome.steps } : {}),
         },
         { key: `switch:${command.id}` },
       );
@@ -51,9 +60,7 @@ export class SwitchWorkload {
     if ('dryRun' in moved) return { dry_run: true, would_execute: moved.wouldExecute };
     const price = await priceOf(this.ctx, target.mode, target.instanceType, target.az, instance.region);
     const onDemand = catalog.onDemandPrice(instance.region, target.instanceType);
-    this.ctx.outbox.add(
-      'switch-report',
-      {
+    const report: SwitchReportRequestDto = {
         report_id: randomUUID(),
         command_id: command.id,
         old_instance_id: instance.instanceId,
@@ -70,22 +77,25 @@ export class SwitchWorkload {
         ami_created_at: iso(moved.imageReadyAt),
         instance_launched_at: iso(moved.launchedAt),
         instance_ready_at: iso(moved.readyAt),
-        ...(moved.downtimeMs !== undefined ? { downtime_ms: moved.downtimeMs } : {}),
-      },
-      { key: `switch:${command.id}` },
-    );
+        ...(moved.handOver.downtimeMs !== undefined ? { downtime_ms: moved.handOver.downtimeMs } : {}),
+        ...(moved.handOver.configured ? { cutover_steps: moved.handOver.steps } : {}),
+    };
+    this.ctx.outbox.add('switch-report', report, { key: `switch:${command.id}` });
     this.ctx.setRole('retired', { retiredReason: `switched to ${moved.instance.instanceId}` });
     const config = session.config;
     const fromCommand = Number(payload.terminate_wait_seconds);
     const wait = Number.isFinite(fromCommand) && fromCommand >= 0 ? fromCommand : config.terminate_wait_seconds;
     const autoTerminate = typeof payload.auto_terminate_enabled === 'boolean' ? payload.auto_terminate_enabled : config.auto_terminate_enabled;
-    if (autoTerminate && wait > 0 && !this.ctx.safeMode) this.selfTermination.scheduleIn(instance.instanceId, wait * 1000);
+    // Never before the new one serves everywhere (mayTerminateOld); the report goes again with old_terminated_at.
+    const terminate = autoTerminate && wait > 0 && !this.ctx.safeMode && moved.handOver.mayTerminateOld;
+    if (terminate) this.selfTermination.scheduleIn(instance.instanceId, wait * 1000, report);
     return {
       new_instance_id: moved.instance.instanceId,
       image_id: moved.imageId,
       mode: target.mode,
       downgraded_to_on_demand: mode !== wanted,
-      terminate_after_seconds: autoTerminate ? wait : null,
+      terminate_after_seconds: terminate ? wait : null,
+      ...(moved.handOver.configured ? { downtime_ms: moved.handOver.downtimeMs ?? null, cutover_steps: moved.handOver.steps } : {}),
     };
   }
 }

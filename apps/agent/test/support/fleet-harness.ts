@@ -4,7 +4,8 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InstanceCatalog } from '@spot/catalog';
-import { FixedMarket, ImdsServer, SimulatedCloud } from '@spot/cloud';
+import { ContinuityCloud, FixedMarket, ImdsServer, SimulatedCloud } from '@spot/cloud';
+import { HookRunner } from '@spot/continuity';
 import { ManualClock, StructuredLogger } from '@spot/core';
 import { ApiActor, startTestApi, TestApi, TestDatabase } from '@spot/testing';
 import { ControlPlaneClient, ImdsClient, ImdsInstanceIdentitySource, IntervalOverrides, ManualTimers, SpotAgent } from '../../src';
@@ -60,7 +61,20 @@ export class FleetHarness {
     instanceId: string,
     clientToken: string,
     logicalAgentId: string,
-    options: { apiUrl?: string; safeModeAfterSeconds?: number; rebalanceAlwaysReplica?: boolean; dryRun?: boolean; imds?: ImdsServer; imdsUrl?: string; intervals?: IntervalOverrides; timers?: ManualTimers } = {},
+    options: {
+      apiUrl?: string;
+      safeModeAfterSeconds?: number;
+      rebalanceAlwaysReplica?: boolean;
+      dryRun?: boolean;
+      imds?: ImdsServer;
+      imdsUrl?: string;
+      intervals?: IntervalOverrides;
+      timers?: ManualTimers;
+      /** Target groups, addresses, volumes (issue 14); hooks and the replica sync interval with them. */
+      continuity?: ContinuityCloud;
+      hooks?: HookRunner;
+      replicaSyncIntervalMs?: number;
+    } = {},
   ): SpotAgent {
     // imdsUrl: a server that may be stopped right now (an IMDS outage); its address is known anyway.
     const imds = new ImdsClient(options.imdsUrl ? `${options.imdsUrl}/${instanceId}` : (options.imds ?? this.imds).endpointFor(instanceId), this.clock);
@@ -85,6 +99,9 @@ export class FleetHarness {
       logger: this.logger,
       timers: options.timers ?? this.timers,
       pollMs: 5000,
+      ...(options.continuity ? { continuity: options.continuity, cutoverPollMs: 1000 } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...(options.replicaSyncIntervalMs ? { replicaSyncIntervalMs: options.replicaSyncIntervalMs } : {}),
     });
   }
 }

@@ -49,7 +49,7 @@ export default function InstancesPage() {
                   <td>{i.az}</td>
                   <td>{i.current_mode === 'spot' ? <span className="badge green">spot</span> : <span className="badge red">{i.current_mode}</span>}</td>
                   <td>{hourly(data.prices.get(i.id) ?? (i.current_mode === 'spot' ? i.spot_price : i.ondemand_price))}</td>
-                  <td>{when(filter === 'active' ? i.last_switch_at ?? i.installed_at : i.terminated_at)}</td>
+                  <td>{filter === 'active' || i.is_active ? when(i.last_switch_at ?? i.installed_at) : i.terminated_at ? when(i.terminated_at) : `replaced ${when(i.replaced_at)}, not terminated yet`}</td>
                 </tr>
               ))}
             </tbody>

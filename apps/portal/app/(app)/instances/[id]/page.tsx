@@ -114,7 +114,14 @@ export default function InstancePage() {
       <h1>{instance.instance_id}</h1>
       <p className="muted">
         {instance.instance_type} · {instance.az} · {instance.current_mode} · {hourly(currentPrice)} ·{' '}
-        {instance.is_active ? <span className="badge green">active</span> : <span className="badge grey">terminated {when(instance.terminated_at)}</span>}
+        {/* Replaced is not terminated: the old instance goes after the terminate wait, reported with old_terminated_at (docs/continuity.md). */}
+        {instance.is_active ? (
+          <span className="badge green">active</span>
+        ) : instance.terminated_at ? (
+          <span className="badge grey">terminated {when(instance.terminated_at)}</span>
+        ) : (
+          <span className="badge grey">replaced {when(instance.replaced_at)}, not terminated yet</span>
+        )}
       </p>
 
       {command && (
