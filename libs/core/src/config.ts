@@ -19,6 +19,8 @@ export interface SpotConfig {
   logging: { level: LogLevel; format: 'text' | 'json' };
   /** Uploaded ML models (seed 004 Scenario 6). */
   models: { storageDir: string; validationTimeoutMs: number };
+  /** The consensus spot series (DESIGN.md §9): relative distance beyond which a value is held as a suspect. */
+  priceConsensus: { threshold: number };
 }
 
 export type DatabaseConfig =
@@ -60,6 +62,7 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'LOG_FORMAT', default: 'text', description: 'text (seed-003 line format) | json' },
   { name: 'MODEL_STORAGE_DIR', default: './data/models', description: 'Where uploaded ONNX models are kept (shared by the API and scheduler processes)' },
   { name: 'MODEL_VALIDATION_TIMEOUT_MS', default: '10000', description: 'Time an uploaded model gets to load and answer the contract test vector before it is refused' },
+  { name: 'PRICE_CONSENSUS_THRESHOLD_PERCENT', default: '25', description: 'A spot price this far (percent) from the other clients\' consensus, or a jump this far from the previous clean value with no second source, is held as a suspect' },
   { name: 'DEMO_FLEET', default: '1', description: 'npm start: 1 runs the demo client and its simulated fleet next to the API, 0 turns it off' },
   { name: 'DEMO_REPLAY_SPEED', default: '60', description: 'Demo fleet: trace time per real time (60 = an hour of real spot prices a minute)' },
   { name: 'DEMO_SEED', default: '7', description: 'Demo fleet: seed of the simulated market and ids (same seed, same run)' },
@@ -150,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       storageDir: resolve(read.string('MODEL_STORAGE_DIR') ?? './data/models'),
       validationTimeoutMs: read.int('MODEL_VALIDATION_TIMEOUT_MS', 10_000, 100, 600_000),
     },
+    priceConsensus: { threshold: read.int('PRICE_CONSENSUS_THRESHOLD_PERCENT', 25, 1, 1000) / 100 },
   };
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;

@@ -13,6 +13,11 @@ export class AgentRepository {
     return this.repo(manager).findOneBy({ id });
   }
 
+  /** The agent with its client in one query (the agent-token check on every agent route). */
+  findByIdWithClient(id: string): Promise<AgentEntity | null> {
+    return this.repo().findOne({ where: { id }, relations: { client: true } });
+  }
+
   listOnlineEnabled(): Promise<AgentEntity[]> {
     return this.repo().find({ where: { status: 'online', enabled: true }, order: { id: 'ASC' } });
   }

@@ -9,6 +9,7 @@ import { InstanceEntity } from './instance.entity';
 import { ModelUploadSessionEntity } from './model-upload-session.entity';
 import { NotificationEntity } from './notification.entity';
 import { PoolRiskAnalysisEntity } from './pool-risk-analysis.entity';
+import { PricingHeldObservationEntity } from './pricing-held-observation.entity';
 import { PricingSnapshotCleanEntity } from './pricing-snapshot-clean.entity';
 import { PricingSnapshotInterpolatedEntity } from './pricing-snapshot-interpolated.entity';
 import { PricingSubmissionRawEntity } from './pricing-submission-raw.entity';
@@ -34,6 +35,7 @@ export * from './instance.entity';
 export * from './model-upload-session.entity';
 export * from './notification.entity';
 export * from './pool-risk-analysis.entity';
+export * from './pricing-held-observation.entity';
 export * from './pricing-snapshot-clean.entity';
 export * from './pricing-snapshot-interpolated.entity';
 export * from './pricing-submission-raw.entity';
@@ -74,4 +76,5 @@ export const ALL_ENTITIES = [
   PoolRiskAnalysisEntity,
   ReplicaCostLogEntity,
   SchedulerJobRunEntity,
+  PricingHeldObservationEntity,
 ];

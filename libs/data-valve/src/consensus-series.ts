@@ -1,0 +1,333 @@
+import { EntityManager } from 'typeorm';
+import {
+  PricingHeldObservationEntity,
+  PricingSnapshotCleanEntity,
+  PricingSnapshotInterpolatedEntity,
+  ReporterRole,
+} from '@spot/persistence';
+import { BucketSources, HeldSource, judgeBucket, LEGACY_SOURCE, MAX_SOURCES_PER_BUCKET, parseSources, serializeSources, SourceEntry } from './consensus';
+import { BUCKET_MS, HOUR_MS } from './price-buckets';
+import { keyOf, poolBucketFilter } from './pool-bucket-keys';
+
+/** One source's new value for a pool and bucket. */
+export interface SourceUpdate {
+  poolId: string;
+  bucketStart: Date;
+  /** The client id, or `aws` for the control plane's own read. */
+  sourceId: string;
+  role: ReporterRole;
+  price: number;
+  onDemandPrice: number | null;
+  /** The importer and the control plane's AWS read: corroborated by definition. */
+  trusted?: boolean;
+}
+
+export interface FoldContext {
+  /** The reporting agent, recorded on held values of its own client. */
+  agentId: string | null;
+  region: string;
+}
+
+export interface FoldResult {
+  /** Clean points created or changed (rows whose sources alone changed are written but not listed). */
+  written: PricingSnapshotCleanEntity[];
+  /** keyOf(pool, bucket) of the buckets where the updating source's value is held. */
+  heldKeys: Set<string>;
+}
+
+/** Rows before a bucket looked at for the previous clean value and for who else reports the pool. */
+export const LOOKBACK_MS = HOUR_MS;
+/** How far back the previous clean value is looked for when the last hour has none. */
+export const REFERENCE_MAX_AGE_MS = 24 * HOUR_MS;
+
+const samePrice = (a: number, b: number) => Math.abs(a - b) < 5e-7;
+
+/**
+ * Folds sources' new values into the clean series (one statement to read, one to write, whatever
+ * the number of buckets): per bucket, the sources' values are kept in the clean row and the
+ * point is their consensus (`judgeBucket`). Held values are recorded in
+ * pricing_held_observations until something confirms them. No row locks (the fan-in of many
+ * agents on one pool stays cheap): two clients' first reports of one bucket committing at the
+ * same instant can each miss the other's entry; the raw trail keeps both, and the next report
+ * restores it. A held value is never merged by that race, only an entry missed.
+ */
+export class ConsensusSeries {
+  constructor(private readonly threshold: number) {}
+
+  async fold(manager: EntityManager, updates: SourceUpdate[], context: FoldContext, now: Date): Promise<FoldResult> {
+    const heldKeys = new Set<string>();
+    if (updates.length === 0) return { written: [], heldKeys };
+    const poolIds = [...new Set(updates.map((u) => u.poolId))];
+    const minBucket = Math.min(...updates.map((u) => u.bucketStart.getTime()));
+    const maxBucket = Math.max(...updates.map((u) => u.bucketStart.getTime()));
+    const rows = await this.readWindow(manager, poolIds, new Date(minBucket - LOOKBACK_MS), new Date(maxBucket));
+    const byPool = new Map<string, PricingSnapshotCleanEntity[]>();
+    for (const row of rows) {
+      const list = byPool.get(row.poolId) ?? [];
+      list.push(row);
+      byPool.set(row.poolId, list);
+    }
+    for (const list of byPool.values()) list.sort((a, b) => a.bucketStart.getTime() - b.bucketStart.getTime());
+
+    // Group the updates by bucket, oldest first, so a bucket's result is the next one's reference.
+    const byBucket = new Map<string, SourceUpdate[]>();
+    for (const u of updates) {
+      const key = keyOf(u.poolId, u.bucketStart);
+      const list = byBucket.get(key) ?? [];
+      list.push(u);
+      byBucket.set(key, list);
+    }
+    const buckets = [...byBucket.values()].sort((a, b) => a[0].bucketStart.getTime() - b[0].bucketStart.getTime());
+    const deepReferences = await this.deepReferences(manager, buckets.map((b) => b[0]), byPool);
+    const heldOnly = await this.heldWithoutPoint(manager, buckets.map((b) => b[0]), byPool);
+
+    const changed = new Map<string, PricingSnapshotCleanEntity>();
+    /** Of the changed rows, those whose sources alone changed (the point stays what it was). */
+    const sourcesOnly = new Set<string>();
+    const heldRows: PricingHeldObservationEntity[] = [];
+    const confirmations: Array<{ poolId: string; bucketStart: Date; sourceId: string; by: 'client' | 'aws' }> = [];
+    const replacedInterpolations: Array<{ poolId: string; bucketStart: Date }> = [];
+    for (const group of buckets) {
+      const { poolId, bucketStart } = group[0];
+      const key = keyOf(poolId, bucketStart);
+      const list = byPool.get(poolId) ?? [];
+      const row = list.find((r) => r.bucketStart.getTime() === bucketStart.getTime());
+      const sources = row && row.dataSource !== 'interpolated' ? this.sourcesOf(row) : { ...heldOnly.get(key) };
+      const heldBefore = new Set(Object.entries(sources).filter(([, e]) => e.h).map(([id]) => id));
+      for (const u of group) {
+        const entry: SourceEntry = { ...(sources[u.sourceId] as SourceEntry | undefined) };
+        if (u.role === 'primary') entry.p = u.price;
+        else entry.r = u.price;
+        if (u.trusted) entry.t = 1;
+        if (sources[u.sourceId] || Object.keys(sources).length < MAX_SOURCES_PER_BUCKET) sources[u.sourceId] = entry;
+      }
+      const previous = this.previousPoint(list, bucketStart) ?? deepReferences.get(poolId) ?? null;
+      // Without an earlier point (a pool's first bucket), the bucket's own measured point is the
+      // incumbent: whoever reported first is judged right until others or AWS say otherwise.
+      const reference = previous ? previous.spotPrice : row && row.dataSource !== 'interpolated' ? row.spotPrice : null;
+      const judged = judgeBucket(sources, {
+        reference,
+        threshold: this.threshold,
+        recentSources: () => this.recentSources(list, bucketStart),
+      });
+      for (const [id, e] of Object.entries(sources) as Array<[string, SourceEntry]>) {
+        if (judged.held.has(id)) e.h = 1;
+        else delete e.h;
+        if (heldBefore.has(id) && !judged.held.has(id)) {
+          confirmations.push({ poolId, bucketStart, sourceId: id, by: Object.entries(sources).some(([sid, s]) => sid !== id && (s as SourceEntry).t) ? 'aws' : 'client' });
+        }
+      }
+      const updating = new Set(group.map((u) => u.sourceId));
+      for (const [id, h] of judged.held) {
+        if (updating.has(id)) heldKeys.add(key);
+        if (!heldBefore.has(id) || updating.has(id)) heldRows.push(this.heldRow(poolId, bucketStart, id, h, updating.has(id) ? context.agentId : null, context.region, now));
+      }
+      const point = judged.point;
+      const sourcesText = serializeSources(sources);
+      if (!point) {
+        // Nothing mergeable: a measured point stays as it was, only its sources are updated.
+        if (row && row.dataSource !== 'interpolated' && row.sources !== sourcesText) {
+          changed.set(key, { ...row, sources: sourcesText, updatedAt: now });
+          sourcesOnly.add(key);
+        }
+        continue;
+      }
+      const sameValue =
+        row !== undefined &&
+        row.dataSource === point.source &&
+        samePrice(row.spotPrice, point.price) &&
+        row.sourceCount === point.sourceCount &&
+        row.flaggedForReview === point.flagged &&
+        (row.clientCount ?? 1) === point.clientCount &&
+        (row.capped ?? false) === point.capped;
+      if (sameValue && row.sources === sourcesText) continue;
+      if (sameValue) sourcesOnly.add(key);
+      if (row?.dataSource === 'interpolated') replacedInterpolations.push({ poolId, bucketStart });
+      const next: PricingSnapshotCleanEntity = {
+        poolId,
+        bucketStart,
+        spotPrice: point.price,
+        onDemandPrice: group[group.length - 1].onDemandPrice ?? row?.onDemandPrice ?? null,
+        dataSource: point.source,
+        confidenceScore: point.confidence,
+        interpolationMethod: null,
+        flaggedForReview: point.flagged,
+        sourceCount: point.sourceCount,
+        clientCount: point.clientCount,
+        capped: point.capped,
+        sources: sourcesText,
+        createdAt: row?.createdAt ?? now,
+        updatedAt: now,
+      };
+      changed.set(key, next);
+      // Later buckets of this fold judge against what this one became.
+      const at = list.indexOf(row as PricingSnapshotCleanEntity);
+      if (at >= 0) list[at] = next;
+      else {
+        list.push(next);
+        list.sort((a, b) => a.bucketStart.getTime() - b.bucketStart.getTime());
+        byPool.set(poolId, list);
+      }
+    }
+    const written = [...changed.values()];
+    await this.write(manager, written, heldRows, confirmations, replacedInterpolations, now);
+    return { written: [...changed].filter(([key]) => !sourcesOnly.has(key)).map(([, row]) => row), heldKeys };
+  }
+
+  private sourcesOf(row: PricingSnapshotCleanEntity | undefined): BucketSources {
+    if (!row || row.dataSource === 'interpolated') return {};
+    const parsed = parseSources(row.sources);
+    if (parsed) return parsed;
+    // A point from before the consensus: its value counts as one source.
+    return { [LEGACY_SOURCE]: row.dataSource === 'replica' ? { r: row.spotPrice } : { p: row.spotPrice } };
+  }
+
+  /** The latest measured point before the bucket within the window read. */
+  private previousPoint(list: PricingSnapshotCleanEntity[], bucketStart: Date): PricingSnapshotCleanEntity | null {
+    let found: PricingSnapshotCleanEntity | null = null;
+    for (const r of list) {
+      if (r.bucketStart.getTime() >= bucketStart.getTime()) break;
+      if (r.dataSource !== 'interpolated') found = r;
+    }
+    return found;
+  }
+
+  private recentSources(list: PricingSnapshotCleanEntity[], bucketStart: Date): Set<string> {
+    const found = new Set<string>();
+    for (const r of list) {
+      if (r.bucketStart.getTime() >= bucketStart.getTime() + BUCKET_MS) break;
+      if (r.bucketStart.getTime() === bucketStart.getTime()) continue;
+      for (const id of Object.keys(parseSources(r.sources) ?? {})) found.add(id);
+    }
+    return found;
+  }
+
+  /** For pools with no measured point in the window before their oldest updated bucket: the latest one within 24 h. */
+  private async deepReferences(
+    manager: EntityManager,
+    firsts: SourceUpdate[],
+    byPool: Map<string, PricingSnapshotCleanEntity[]>,
+  ): Promise<Map<string, PricingSnapshotCleanEntity>> {
+    const oldest = new Map<string, Date>();
+    for (const u of firsts) if (!oldest.has(u.poolId)) oldest.set(u.poolId, u.bucketStart);
+    const found = new Map<string, PricingSnapshotCleanEntity>();
+    for (const [poolId, bucketStart] of oldest) {
+      if (this.previousPoint(byPool.get(poolId) ?? [], bucketStart)) continue;
+      const row = await manager
+        .getRepository(PricingSnapshotCleanEntity)
+        .createQueryBuilder('p')
+        .select(['p.poolId', 'p.bucketStart', 'p.spotPrice', 'p.dataSource'])
+        .where('p.pool_id = :poolId AND p.bucket_start < :before AND p.bucket_start >= :since', {
+          poolId,
+          before: new Date(bucketStart.getTime() - LOOKBACK_MS),
+          since: new Date(bucketStart.getTime() - REFERENCE_MAX_AGE_MS),
+        })
+        .andWhere(`p.data_source <> 'interpolated'`)
+        .orderBy('p.bucket_start', 'DESC')
+        .limit(1)
+        .getOne();
+      if (row) found.set(poolId, row);
+    }
+    return found;
+  }
+
+  /**
+   * A bucket whose every value was held has no clean row to keep its sources in: they are the
+   * bucket's unconfirmed held values, so a second client's report can still confirm them.
+   */
+  private async heldWithoutPoint(manager: EntityManager, firsts: SourceUpdate[], byPool: Map<string, PricingSnapshotCleanEntity[]>): Promise<Map<string, BucketSources>> {
+    const found = new Map<string, BucketSources>();
+    const missing = firsts.filter((u) => !(byPool.get(u.poolId) ?? []).some((r) => r.bucketStart.getTime() === u.bucketStart.getTime() && r.dataSource !== 'interpolated'));
+    if (missing.length === 0) return found;
+    const filter = poolBucketFilter(missing);
+    const rows = await manager
+      .getRepository(PricingHeldObservationEntity)
+      .createQueryBuilder('h')
+      .where(`h.confirmed_at IS NULL AND (${filter.sql})`, filter.params)
+      .getMany();
+    for (const h of rows) {
+      const key = keyOf(h.poolId, h.bucketStart);
+      found.set(key, { ...found.get(key), [h.clientId]: { p: h.spotPrice, h: 1 } });
+    }
+    return found;
+  }
+
+  private readWindow(manager: EntityManager, poolIds: string[], from: Date, to: Date): Promise<PricingSnapshotCleanEntity[]> {
+    return manager
+      .getRepository(PricingSnapshotCleanEntity)
+      .createQueryBuilder('p')
+      .where('p.pool_id IN (:...poolIds)', { poolIds })
+      .andWhere('p.bucket_start >= :from AND p.bucket_start <= :to', { from, to })
+      .getMany();
+  }
+
+  private heldRow(poolId: string, bucketStart: Date, clientId: string, held: HeldSource, agentId: string | null, region: string, now: Date): PricingHeldObservationEntity {
+    return {
+      poolId,
+      bucketStart,
+      clientId,
+      agentId,
+      region,
+      spotPrice: held.price,
+      referencePrice: held.reference,
+      reason: held.reason,
+      heldAt: now,
+      confirmedAt: null,
+      confirmedBy: null,
+    };
+  }
+
+  private async write(
+    manager: EntityManager,
+    written: PricingSnapshotCleanEntity[],
+    heldRows: PricingHeldObservationEntity[],
+    confirmations: Array<{ poolId: string; bucketStart: Date; sourceId: string; by: 'client' | 'aws' }>,
+    replacedInterpolations: Array<{ poolId: string; bucketStart: Date }>,
+    now: Date,
+  ): Promise<void> {
+    if (written.length) {
+      // A fixed order keeps concurrent reports from locking the same rows in opposite orders (MySQL deadlocks).
+      written.sort((a, b) => a.poolId.localeCompare(b.poolId) || a.bucketStart.getTime() - b.bucketStart.getTime());
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(PricingSnapshotCleanEntity)
+        .values(written)
+        .orUpdate(
+          ['spot_price', 'on_demand_price', 'data_source', 'confidence_score', 'interpolation_method', 'flagged_for_review', 'source_count', 'client_count', 'capped', 'sources', 'updated_at'],
+          ['pool_id', 'bucket_start'],
+        )
+        .updateEntity(false)
+        .execute();
+    }
+    const held = heldRows;
+    if (held.length) {
+      held.sort((a, b) => a.poolId.localeCompare(b.poolId) || a.bucketStart.getTime() - b.bucketStart.getTime() || a.clientId.localeCompare(b.clientId));
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(PricingHeldObservationEntity)
+        .values(held)
+        .orUpdate(['agent_id', 'spot_price', 'reference_price', 'reason', 'held_at', 'confirmed_at', 'confirmed_by'], ['pool_id', 'bucket_start', 'client_id'])
+        .updateEntity(false)
+        .execute();
+    }
+    for (const c of confirmations) {
+      await manager
+        .createQueryBuilder()
+        .update(PricingHeldObservationEntity)
+        .set({ confirmedAt: now, confirmedBy: c.by })
+        .where('pool_id = :poolId AND bucket_start = :bucketStart AND client_id = :clientId AND confirmed_at IS NULL', { poolId: c.poolId, bucketStart: c.bucketStart, clientId: c.sourceId })
+        .execute();
+    }
+    if (replacedInterpolations.length) {
+      const filter = poolBucketFilter(replacedInterpolations);
+      await manager
+        .createQueryBuilder()
+        .update(PricingSnapshotInterpolatedEntity)
+        .set({ replacedAt: now })
+        .where(`replaced_at IS NULL AND (${filter.sql})`, filter.params)
+        .execute();
+    }
+  }
+}
