@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import {
+  insertMany,
   PricingHeldObservationEntity,
   PricingSnapshotCleanEntity,
   PricingSnapshotInterpolatedEntity,
@@ -41,6 +42,8 @@ export const LOOKBACK_MS = HOUR_MS;
 export const REFERENCE_MAX_AGE_MS = 24 * HOUR_MS;
 
 const samePrice = (a: number, b: number) => Math.abs(a - b) < 5e-7;
+const DEEP_MEMO_MS = 5 * 60_000;
+const DEEP_MEMO_MAX = 50_000;
 
 /**
  * Folds sources' new values into the clean series (one statement to read, one to write, whatever
@@ -52,6 +55,8 @@ const samePrice = (a: number, b: number) => Math.abs(a - b) < 5e-7;
  * restores it. A held value is never merged by that race, only an entry missed.
  */
 export class ConsensusSeries {
+  private readonly deepMemo = new Map<string, { row: PricingSnapshotCleanEntity | null; expiresAtMs: number }>();
+
   constructor(private readonly threshold: number) {}
 
   async fold(manager: EntityManager, updates: SourceUpdate[], context: FoldContext, now: Date): Promise<FoldResult> {
@@ -78,7 +83,7 @@ export class ConsensusSeries {
       byBucket.set(key, list);
     }
     const buckets = [...byBucket.values()].sort((a, b) => a[0].bucketStart.getTime() - b[0].bucketStart.getTime());
-    const deepReferences = await this.deepReferences(manager, buckets.map((b) => b[0]), byPool);
+    const deepReferences = await this.deepReferences(manager, buckets.map((b) => b[0]), byPool, now);
     const heldOnly = await this.heldWithoutPoint(manager, buckets.map((b) => b[0]), byPool);
 
     const changed = new Map<string, PricingSnapshotCleanEntity>();
@@ -202,32 +207,51 @@ export class ConsensusSeries {
     return found;
   }
 
-  /** For pools with no measured point in the window before their oldest updated bucket: the latest one within 24 h. */
+  /**
+   * For pools with no measured point in the window before their oldest updated bucket: the
+   * latest one within 24 h, in one statement. Remembered per pool and bucket for a few minutes
+   * in this process (only a reference to judge against: a late point older than an hour is
+   * rare), so a pool's first bucket does not cost every report a lookup.
+   */
   private async deepReferences(
     manager: EntityManager,
     firsts: SourceUpdate[],
     byPool: Map<string, PricingSnapshotCleanEntity[]>,
+    now: Date,
   ): Promise<Map<string, PricingSnapshotCleanEntity>> {
     const oldest = new Map<string, Date>();
     for (const u of firsts) if (!oldest.has(u.poolId)) oldest.set(u.poolId, u.bucketStart);
     const found = new Map<string, PricingSnapshotCleanEntity>();
+    const nowMs = now.getTime();
+    const wanted: Array<{ poolId: string; bucketStart: Date }> = [];
     for (const [poolId, bucketStart] of oldest) {
       if (this.previousPoint(byPool.get(poolId) ?? [], bucketStart)) continue;
-      const row = await manager
-        .getRepository(PricingSnapshotCleanEntity)
-        .createQueryBuilder('p')
-        .select(['p.poolId', 'p.bucketStart', 'p.spotPrice', 'p.dataSource'])
-        .where('p.pool_id = :poolId AND p.bucket_start < :before AND p.bucket_start >= :since', {
-          poolId,
-          before: new Date(bucketStart.getTime() - LOOKBACK_MS),
-          since: new Date(bucketStart.getTime() - REFERENCE_MAX_AGE_MS),
-        })
-        .andWhere(`p.data_source <> 'interpolated'`)
-        .orderBy('p.bucket_start', 'DESC')
-        .limit(1)
-        .getOne();
-      if (row) found.set(poolId, row);
+      const memo = this.deepMemo.get(keyOf(poolId, bucketStart));
+      if (memo && memo.expiresAtMs > nowMs) {
+        if (memo.row) found.set(poolId, memo.row);
+      } else wanted.push({ poolId, bucketStart });
     }
+    if (wanted.length === 0) return found;
+    const params: Record<string, unknown> = {};
+    const groups = wanted.map((w, i) => {
+      params[`dp${i}`] = w.poolId;
+      params[`db${i}`] = new Date(w.bucketStart.getTime() - LOOKBACK_MS);
+      params[`ds${i}`] = new Date(w.bucketStart.getTime() - REFERENCE_MAX_AGE_MS);
+      return `(q.pool_id = :dp${i} AND q.bucket_start < :db${i} AND q.bucket_start >= :ds${i})`;
+    });
+    const rows = await manager
+      .getRepository(PricingSnapshotCleanEntity)
+      .createQueryBuilder('p')
+      .select(['p.poolId', 'p.bucketStart', 'p.spotPrice', 'p.dataSource'])
+      .where(
+        `p.bucket_start = (SELECT MAX(q.bucket_start) FROM pricing_snapshots_clean q WHERE q.pool_id = p.pool_id AND q.data_source <> 'interpolated' AND (${groups.join(' OR ')}))`,
+        params,
+      )
+      .andWhere('p.pool_id IN (:...deepPools)', { deepPools: wanted.map((w) => w.poolId) })
+      .getMany();
+    for (const row of rows) found.set(row.poolId, row);
+    if (this.deepMemo.size > DEEP_MEMO_MAX) this.deepMemo.clear();
+    for (const w of wanted) this.deepMemo.set(keyOf(w.poolId, w.bucketStart), { row: found.get(w.poolId) ?? null, expiresAtMs: nowMs + DEEP_MEMO_MS });
     return found;
   }
 
@@ -288,29 +312,19 @@ export class ConsensusSeries {
     if (written.length) {
       // A fixed order keeps concurrent reports from locking the same rows in opposite orders (MySQL deadlocks).
       written.sort((a, b) => a.poolId.localeCompare(b.poolId) || a.bucketStart.getTime() - b.bucketStart.getTime());
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(PricingSnapshotCleanEntity)
-        .values(written)
-        .orUpdate(
-          ['spot_price', 'on_demand_price', 'data_source', 'confidence_score', 'interpolation_method', 'flagged_for_review', 'source_count', 'client_count', 'capped', 'sources', 'updated_at'],
-          ['pool_id', 'bucket_start'],
-        )
-        .updateEntity(false)
-        .execute();
+      await insertMany(manager, PricingSnapshotCleanEntity, written, {
+        upsert: {
+          conflict: ['pool_id', 'bucket_start'],
+          update: ['spot_price', 'on_demand_price', 'data_source', 'confidence_score', 'interpolation_method', 'flagged_for_review', 'source_count', 'client_count', 'capped', 'sources', 'updated_at'],
+        },
+      });
     }
     const held = heldRows;
     if (held.length) {
       held.sort((a, b) => a.poolId.localeCompare(b.poolId) || a.bucketStart.getTime() - b.bucketStart.getTime() || a.clientId.localeCompare(b.clientId));
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(PricingHeldObservationEntity)
-        .values(held)
-        .orUpdate(['agent_id', 'spot_price', 'reference_price', 'reason', 'held_at', 'confirmed_at', 'confirmed_by'], ['pool_id', 'bucket_start', 'client_id'])
-        .updateEntity(false)
-        .execute();
+      await insertMany(manager, PricingHeldObservationEntity, held, {
+        upsert: { conflict: ['pool_id', 'bucket_start', 'client_id'], update: ['agent_id', 'spot_price', 'reference_price', 'reason', 'held_at', 'confirmed_at', 'confirmed_by'] },
+      });
     }
     for (const c of confirmations) {
       await manager

@@ -1,7 +1,7 @@
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { azInRegion, InstanceCatalog } from '@spot/catalog';
 import { Clock, IdGenerator, sha256Hex } from '@spot/core';
-import { PricingSnapshotCleanEntity, PricingSubmissionRawEntity, ReporterRole, TransactionRunner, insertRow, isUniqueViolation } from '@spot/persistence';
+import { PricingSnapshotCleanEntity, PricingSubmissionRawEntity, ReporterRole, TransactionRunner, insertMany, isUniqueViolation } from '@spot/persistence';
 import { DEFAULT_CONSENSUS_THRESHOLD } from './consensus';
 import { ConsensusSeries } from './consensus-series';
 import { LatestPriceCache } from './latest-price-cache';
@@ -118,13 +118,34 @@ export class PriceIngest {
     for (const o of seenPools.values()) await this.pools.ensure(o.instanceType, report.region, o.az);
 
     const outcome = await this.storeOnce(async (manager) => {
-      const known = await this.existingKeys(manager, valid.map((o) => o.dedupKey));
-      const fresh: ValidObservation[] = [];
-      for (const o of valid) {
-        if (known.has(o.dedupKey)) continue;
-        known.add(o.dedupKey); // the same observation twice in one report counts once
-        fresh.push(o);
-      }
+      // The same observation twice in one report counts once.
+      const unique = [...new Map(valid.map((o) => [o.dedupKey, o])).values()];
+      // The raw trail first, skipping observations already stored (a retried report): one
+      // statement, and in the usual case (nothing seen before) no read at all.
+      const inserted = await insertMany(
+        manager,
+        PricingSubmissionRawEntity,
+        unique.map((o) => ({
+          id: this.ids.uuid(),
+          clientId: report.clientId,
+          agentId: report.agentId,
+          instanceId: report.instanceId,
+          reporterRole: report.role,
+          poolId: o.poolId,
+          instanceType: o.instanceType,
+          region: report.region,
+          az: o.az,
+          spotPrice: o.spotPrice,
+          onDemandPrice: o.onDemandPrice,
+          observedAt: o.observedAt,
+          receivedAt: now,
+          dedupKey: o.dedupKey,
+          batchId,
+          consensusStatus: 'accepted' as const,
+        })),
+        { skipDuplicatesOf: ['dedup_key'] },
+      );
+      const fresh = inserted === unique.length ? unique : inserted === 0 ? [] : await this.storedNow(manager, batchId, unique);
       if (fresh.length === 0) return { stored: 0, held: 0, written: [] as PricingSnapshotCleanEntity[] };
       // Latest observation per bucket within this report.
       const latest = new Map<string, ValidObservation>();
@@ -143,30 +164,16 @@ export class PriceIngest {
         { agentId: report.agentId, region: report.region },
         now,
       );
-      const isHeld = (o: ValidObservation) => folded.heldKeys.has(keyOf(o.poolId, o.bucketStart));
-      await insertRow(
-        manager,
-        PricingSubmissionRawEntity,
-        fresh.map((o) => ({
-          id: this.ids.uuid(),
-          clientId: report.clientId,
-          agentId: report.agentId,
-          instanceId: report.instanceId,
-          reporterRole: report.role,
-          poolId: o.poolId,
-          instanceType: o.instanceType,
-          region: report.region,
-          az: o.az,
-          spotPrice: o.spotPrice,
-          onDemandPrice: o.onDemandPrice,
-          observedAt: o.observedAt,
-          receivedAt: now,
-          dedupKey: o.dedupKey,
-          batchId,
-          consensusStatus: isHeld(o) ? 'held' : 'accepted',
-        })),
-      );
-      return { stored: fresh.length, held: fresh.filter(isHeld).length, written: folded.written };
+      const held = fresh.filter((o) => folded.heldKeys.has(keyOf(o.poolId, o.bucketStart)));
+      if (held.length) {
+        await manager
+          .createQueryBuilder()
+          .update(PricingSubmissionRawEntity)
+          .set({ consensusStatus: 'held' })
+          .where('batch_id = :batchId AND dedup_key IN (:...keys)', { batchId, keys: held.map((o) => o.dedupKey) })
+          .execute();
+      }
+      return { stored: fresh.length, held: held.length, written: folded.written };
     });
     for (const row of outcome.written) await this.cache.offer(row);
     return {
@@ -236,9 +243,11 @@ export class PriceIngest {
     return { valid, rejected };
   }
 
-  private async existingKeys(manager: EntityManager, keys: string[]): Promise<Set<string>> {
-    const rows = await manager.getRepository(PricingSubmissionRawEntity).find({ select: { dedupKey: true }, where: { dedupKey: In([...new Set(keys)]) } });
-    return new Set(rows.map((r) => r.dedupKey));
+  /** The observations this batch wrote, when some of the report had been stored before. */
+  private async storedNow(manager: EntityManager, batchId: string, observations: ValidObservation[]): Promise<ValidObservation[]> {
+    const rows = await manager.getRepository(PricingSubmissionRawEntity).find({ select: { dedupKey: true }, where: { batchId } });
+    const mine = new Set(rows.map((r) => r.dedupKey));
+    return observations.filter((o) => mine.has(o.dedupKey));
   }
 }
 
