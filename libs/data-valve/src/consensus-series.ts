@@ -36,6 +36,16 @@ export interface FoldResult {
   heldKeys: Set<string>;
 }
 
+/** What a fold will write: computed from reads only, applied (in the caller's transaction) by `apply`. */
+export interface FoldPlan extends FoldResult {
+  /** Whether `apply` has anything to write. */
+  hasWrites: boolean;
+  rows: PricingSnapshotCleanEntity[];
+  held: PricingHeldObservationEntity[];
+  confirmations: Array<{ poolId: string; bucketStart: Date; sourceId: string; by: 'client' | 'aws' }>;
+  replacedInterpolations: Array<{ poolId: string; bucketStart: Date }>;
+}
+
 /** Rows before a bucket looked at for the previous clean value and for who else reports the pool. */
 export const LOOKBACK_MS = HOUR_MS;
 /** How far back the previous clean value is looked for when the last hour has none. */
@@ -59,9 +69,20 @@ export class ConsensusSeries {
 
   constructor(private readonly threshold: number) {}
 
+  /** Plans and applies in one go (callers that need no split, e.g. the AWS confirmation). */
   async fold(manager: EntityManager, updates: SourceUpdate[], context: FoldContext, now: Date): Promise<FoldResult> {
+    const plan = await this.plan(manager, updates, context, now);
+    await this.apply(manager, plan, now);
+    return plan;
+  }
+
+  /**
+   * Reads what the updated buckets hold (one statement; two more only for a pool's first bucket
+   * or a bucket whose every value is held) and judges them. Writes nothing.
+   */
+  async plan(manager: EntityManager, updates: SourceUpdate[], context: FoldContext, now: Date): Promise<FoldPlan> {
     const heldKeys = new Set<string>();
-    if (updates.length === 0) return { written: [], heldKeys };
+    if (updates.length === 0) return { written: [], heldKeys, hasWrites: false, rows: [], held: [], confirmations: [], replacedInterpolations: [] };
     const poolIds = [...new Set(updates.map((u) => u.poolId))];
     const minBucket = Math.min(...updates.map((u) => u.bucketStart.getTime()));
     const maxBucket = Math.max(...updates.map((u) => u.bucketStart.getTime()));
@@ -85,6 +106,8 @@ export class ConsensusSeries {
     const buckets = [...byBucket.values()].sort((a, b) => a[0].bucketStart.getTime() - b[0].bucketStart.getTime());
     const deepReferences = await this.deepReferences(manager, buckets.map((b) => b[0]), byPool, now);
     const heldOnly = await this.heldWithoutPoint(manager, buckets.map((b) => b[0]), byPool);
+    const heldStored = new Map<string, number>();
+    for (const [key, sources] of heldOnly) for (const [id, e] of Object.entries(sources)) heldStored.set(`${key}|${id}`, e.p as number);
 
     const changed = new Map<string, PricingSnapshotCleanEntity>();
     /** Of the changed rows, those whose sources alone changed (the point stays what it was). */
@@ -125,6 +148,8 @@ export class ConsensusSeries {
       const updating = new Set(group.map((u) => u.sourceId));
       for (const [id, h] of judged.held) {
         if (updating.has(id)) heldKeys.add(key);
+        // A held value reported again unchanged is already on record.
+        if (heldStored.get(`${key}|${id}`) === h.price) continue;
         if (!heldBefore.has(id) || updating.has(id)) heldRows.push(this.heldRow(poolId, bucketStart, id, h, updating.has(id) ? context.agentId : null, context.region, now));
       }
       const point = judged.point;
@@ -174,9 +199,20 @@ export class ConsensusSeries {
         byPool.set(poolId, list);
       }
     }
-    const written = [...changed.values()];
-    await this.write(manager, written, heldRows, confirmations, replacedInterpolations, now);
-    return { written: [...changed].filter(([key]) => !sourcesOnly.has(key)).map(([, row]) => row), heldKeys };
+    const rowsToWrite = [...changed.values()];
+    return {
+      written: [...changed].filter(([key]) => !sourcesOnly.has(key)).map(([, row]) => row),
+      heldKeys,
+      hasWrites: rowsToWrite.length + heldRows.length + confirmations.length + replacedInterpolations.length > 0,
+      rows: rowsToWrite,
+      held: heldRows,
+      confirmations,
+      replacedInterpolations,
+    };
+  }
+
+  async apply(manager: EntityManager, plan: FoldPlan, now: Date): Promise<void> {
+    if (plan.hasWrites) await this.write(manager, plan.rows, plan.held, plan.confirmations, plan.replacedInterpolations, now);
   }
 
   private sourcesOf(row: PricingSnapshotCleanEntity | undefined): BucketSources {

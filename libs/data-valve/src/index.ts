@@ -11,7 +11,7 @@ export type { PriceReport, PriceObservationInput, IngestOptions, IngestResult, R
 export { mergeRoles, judgeBucket, agree, median, AGREEMENT_TOLERANCE, AWS_SOURCE, DEFAULT_CONSENSUS_THRESHOLD, MAX_SOURCES_PER_BUCKET } from './consensus';
 export type { MergedPrice, BucketSources, BucketJudgement, ConsensusPoint, HeldSource, JudgeContext, SourceEntry } from './consensus';
 export { ConsensusSeries, LOOKBACK_MS, REFERENCE_MAX_AGE_MS } from './consensus-series';
-export type { SourceUpdate, FoldContext, FoldResult } from './consensus-series';
+export type { SourceUpdate, FoldContext, FoldResult, FoldPlan } from './consensus-series';
 export { GapFiller, classifyGap, GAP_CLASSES, BLACKOUT_MIN_BUCKETS, DEFAULT_SCAN_MS } from './gap-filler';
 export type { GapFillOptions, GapFillResult, FilledGap, SkippedGap, GapMethod } from './gap-filler';
 export { PriceAggregator } from './price-aggregator';

@@ -3,7 +3,7 @@ import { azInRegion, InstanceCatalog } from '@spot/catalog';
 import { Clock, IdGenerator, sha256Hex } from '@spot/core';
 import { PricingSnapshotCleanEntity, PricingSubmissionRawEntity, ReporterRole, TransactionRunner, insertMany, isUniqueViolation } from '@spot/persistence';
 import { DEFAULT_CONSENSUS_THRESHOLD } from './consensus';
-import { ConsensusSeries } from './consensus-series';
+import { ConsensusSeries, FoldPlan } from './consensus-series';
 import { LatestPriceCache } from './latest-price-cache';
 import { bucketStartOf, RETENTION } from './price-buckets';
 import { PoolDirectory, spotPoolId } from './pool-directory';
@@ -117,64 +117,79 @@ export class PriceIngest {
     const seenPools = new Map(valid.map((o) => [o.poolId, o]));
     for (const o of seenPools.values()) await this.pools.ensure(o.instanceType, report.region, o.az);
 
-    const outcome = await this.storeOnce(async (manager) => {
-      // The same observation twice in one report counts once.
-      const unique = [...new Map(valid.map((o) => [o.dedupKey, o])).values()];
-      // The raw trail first, skipping observations already stored (a retried report): one
-      // statement, and in the usual case (nothing seen before) no read at all.
-      const inserted = await insertMany(
-        manager,
-        PricingSubmissionRawEntity,
-        unique.map((o) => ({
-          id: this.ids.uuid(),
-          clientId: report.clientId,
-          agentId: report.agentId,
-          instanceId: report.instanceId,
-          reporterRole: report.role,
-          poolId: o.poolId,
-          instanceType: o.instanceType,
-          region: report.region,
-          az: o.az,
-          spotPrice: o.spotPrice,
-          onDemandPrice: o.onDemandPrice,
-          observedAt: o.observedAt,
-          receivedAt: now,
-          dedupKey: o.dedupKey,
-          batchId,
-          consensusStatus: 'accepted' as const,
-        })),
-        { skipDuplicatesOf: ['dedup_key'] },
-      );
-      const fresh = inserted === unique.length ? unique : inserted === 0 ? [] : await this.storedNow(manager, batchId, unique);
-      if (fresh.length === 0) return { stored: 0, held: 0, written: [] as PricingSnapshotCleanEntity[] };
+    // The same observation twice in one report counts once.
+    const unique = [...new Map(valid.map((o) => [o.dedupKey, o])).values()];
+    const context = { agentId: report.agentId, region: report.region };
+    const updatesOf = (observations: ValidObservation[]) => {
       // Latest observation per bucket within this report.
       const latest = new Map<string, ValidObservation>();
-      for (const o of [...fresh].sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime())) latest.set(keyOf(o.poolId, o.bucketStart), o);
-      const folded = await this.consensus.fold(
-        manager,
-        [...latest.values()].map((o) => ({
-          poolId: o.poolId,
-          bucketStart: o.bucketStart,
-          sourceId: report.clientId,
-          role: report.role,
-          price: o.spotPrice,
-          onDemandPrice: o.onDemandPrice,
-          trusted: options.trusted === true,
-        })),
-        { agentId: report.agentId, region: report.region },
-        now,
-      );
-      const held = fresh.filter((o) => folded.heldKeys.has(keyOf(o.poolId, o.bucketStart)));
-      if (held.length) {
-        await manager
-          .createQueryBuilder()
-          .update(PricingSubmissionRawEntity)
-          .set({ consensusStatus: 'held' })
-          .where('batch_id = :batchId AND dedup_key IN (:...keys)', { batchId, keys: held.map((o) => o.dedupKey) })
-          .execute();
-      }
-      return { stored: fresh.length, held: held.length, written: folded.written };
-    });
+      for (const o of [...observations].sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime())) latest.set(keyOf(o.poolId, o.bucketStart), o);
+      return [...latest.values()].map((o) => ({
+        poolId: o.poolId,
+        bucketStart: o.bucketStart,
+        sourceId: report.clientId,
+        role: report.role,
+        price: o.spotPrice,
+        onDemandPrice: o.onDemandPrice,
+        trusted: options.trusted === true,
+      }));
+    };
+    const rawRows = (plan: FoldPlan) =>
+      unique.map((o) => ({
+        id: this.ids.uuid(),
+        clientId: report.clientId,
+        agentId: report.agentId,
+        instanceId: report.instanceId,
+        reporterRole: report.role,
+        poolId: o.poolId,
+        instanceType: o.instanceType,
+        region: report.region,
+        az: o.az,
+        spotPrice: o.spotPrice,
+        onDemandPrice: o.onDemandPrice,
+        observedAt: o.observedAt,
+        receivedAt: now,
+        dedupKey: o.dedupKey,
+        batchId,
+        consensusStatus: plan.heldKeys.has(keyOf(o.poolId, o.bucketStart)) ? ('held' as const) : ('accepted' as const),
+      }));
+    const heldIn = (plan: FoldPlan, observations: ValidObservation[]) => observations.filter((o) => plan.heldKeys.has(keyOf(o.poolId, o.bucketStart))).length;
+
+    // 1. Judge the report as if every observation were new: reads only, no transaction.
+    const plan = await this.tx.autocommit((manager) => this.consensus.plan(manager, updatesOf(unique), context, now));
+    let outcome: { stored: number; held: number; written: PricingSnapshotCleanEntity[] };
+    if (!plan.hasWrites) {
+      // 2a. The usual case (the bucket already says what this report says): the raw trail is the
+      // only write, one statement that skips observations stored before (a retried report).
+      const inserted = await this.tx.autocommit((manager) => insertMany(manager, PricingSubmissionRawEntity, rawRows(plan), { skipDuplicatesOf: ['dedup_key'] }));
+      const fresh = inserted === unique.length ? unique : inserted === 0 ? [] : await this.tx.autocommit((manager) => this.storedNow(manager, batchId, unique));
+      outcome = { stored: fresh.length, held: heldIn(plan, fresh), written: [] };
+    } else {
+      // 2b. Clean points or held values to write: the raw trail and them in one transaction.
+      outcome = await this.storeOnce(async (manager) => {
+        const inserted = await insertMany(manager, PricingSubmissionRawEntity, rawRows(plan), { skipDuplicatesOf: ['dedup_key'] });
+        if (inserted === unique.length) {
+          await this.consensus.apply(manager, plan, now);
+          return { stored: unique.length, held: heldIn(plan, unique), written: plan.written };
+        }
+        // Part of the report was stored before (a retry): judge again from the new observations only.
+        const fresh = inserted === 0 ? [] : await this.storedNow(manager, batchId, unique);
+        if (fresh.length === 0) return { stored: 0, held: 0, written: [] as PricingSnapshotCleanEntity[] };
+        const replanned = await this.consensus.plan(manager, updatesOf(fresh), context, now);
+        await this.consensus.apply(manager, replanned, now);
+        const keys = (held: boolean) => fresh.filter((o) => replanned.heldKeys.has(keyOf(o.poolId, o.bucketStart)) === held).map((o) => o.dedupKey);
+        for (const [status, dedupKeys] of [['held', keys(true)], ['accepted', keys(false)]] as const) {
+          if (dedupKeys.length === 0) continue;
+          await manager
+            .createQueryBuilder()
+            .update(PricingSubmissionRawEntity)
+            .set({ consensusStatus: status })
+            .where('batch_id = :batchId AND dedup_key IN (:...dedupKeys)', { batchId, dedupKeys })
+            .execute();
+        }
+        return { stored: fresh.length, held: heldIn(replanned, fresh), written: replanned.written };
+      });
+    }
     for (const row of outcome.written) await this.cache.offer(row);
     return {
       batchId,

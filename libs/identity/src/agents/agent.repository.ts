@@ -15,7 +15,8 @@ export class AgentRepository {
 
   /** The agent with its client in one query (the agent-token check on every agent route). */
   findByIdWithClient(id: string): Promise<AgentEntity | null> {
-    return this.repo().findOne({ where: { id }, relations: { client: true } });
+    // A query builder, not findOne with relations: that one runs a second "DISTINCT ids" query first.
+    return this.repo().createQueryBuilder('a').leftJoinAndSelect('a.client', 'c').where('a.id = :id', { id }).getOne();
   }
 
   listOnlineEnabled(): Promise<AgentEntity[]> {
