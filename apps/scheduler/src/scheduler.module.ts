@@ -14,6 +14,7 @@ import { JobRunner } from './job-runner';
 import { CommandExpiryJob } from './jobs/command-expiry.job';
 import { DecisionLoopJob } from './jobs/decision-loop.job';
 import { PriceAggregationJob } from './jobs/price-aggregation.job';
+import { PRICE_CONFIRMATION_SOURCE, PriceConfirmationJob, priceConfirmationSource } from './jobs/price-confirmation.job';
 import { PriceGapFillJob } from './jobs/price-gap-fill.job';
 import { PriceRetentionJob } from './jobs/price-retention.job';
 import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
@@ -32,6 +33,7 @@ export const SCHEDULED_JOBS = [
   ReplicaCoordinatorJob,
   EmergencyQueueJob,
   GrowthSnapshotJob,
+  PriceConfirmationJob,
 ];
 
 @Module({})
@@ -53,7 +55,11 @@ export class SchedulerModule {
         DecisionsModule,
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],
-      providers: [JobRunner, ...SCHEDULED_JOBS],
+      providers: [
+        JobRunner,
+        ...SCHEDULED_JOBS,
+        { provide: PRICE_CONFIRMATION_SOURCE, inject: [StructuredLogger], useFactory: (logger: StructuredLogger) => priceConfirmationSource(config, logger) },
+      ],
     };
   }
 }

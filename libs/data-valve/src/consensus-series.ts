@@ -238,7 +238,7 @@ export class ConsensusSeries {
     for (const r of list) {
       if (r.bucketStart.getTime() >= bucketStart.getTime() + BUCKET_MS) break;
       if (r.bucketStart.getTime() === bucketStart.getTime()) continue;
-      for (const id of Object.keys(parseSources(r.sources) ?? {})) found.add(id);
+      for (const id of Object.keys(parseSources(r.sources) ?? {})) if (id !== LEGACY_SOURCE) found.add(id);
     }
     return found;
   }

@@ -28,3 +28,5 @@ export { BUCKET_MS, bucketStartOf, hourStartOf, CONFIDENCE, RETENTION } from './
 export { PriceViews } from './price-views';
 export type { PoolHistory, CandidateHistory, InstancePlacement, SwitchOption, SwitchingPanel } from './price-views';
 export { DataValveModule } from './data-valve.module';
+export { HeldPriceConfirmation, PriceConfirmationSource, CONFIRMATION_WINDOW_MS } from './held-price-confirmation';
+export type { ConfirmationResult, ReferencePriceChange } from './held-price-confirmation';
