@@ -6,7 +6,7 @@ import {
   PricingSnapshotInterpolatedEntity,
   ReporterRole,
 } from '@spot/persistence';
-import { BucketSources, HeldSource, judgeBucket, LEGACY_SOURCE, MAX_SOURCES_PER_BUCKET, parseSources, serializeSources, SourceEntry } from './consensus';
+import { BucketSources, HeldSource, judgeBucket, LEGACY_SOURCE, MAX_SOURCES_PER_BUCKET, mergeRoles, parseSources, serializeSources, SourceEntry } from './consensus';
 import { BUCKET_MS, HOUR_MS } from './price-buckets';
 import { keyOf, poolBucketFilter } from './pool-bucket-keys';
 
@@ -122,6 +122,8 @@ export class ConsensusSeries {
       const row = list.find((r) => r.bucketStart.getTime() === bucketStart.getTime());
       const sources = row && row.dataSource !== 'interpolated' ? this.sourcesOf(row) : { ...heldOnly.get(key) };
       const heldBefore = new Set(Object.entries(sources).filter(([, e]) => e.h).map(([id]) => id));
+      const heldPrices = new Map(Object.entries(sources).map(([id, e]) => [id, mergeRoles({ primary: e.p, replica: e.r }).price]));
+      const heldOnlyPrice = (id: string) => heldPrices.get(id);
       for (const u of group) {
         const entry: SourceEntry = { ...(sources[u.sourceId] as SourceEntry | undefined) };
         if (u.role === 'primary') entry.p = u.price;
@@ -141,7 +143,8 @@ export class ConsensusSeries {
       for (const [id, e] of Object.entries(sources) as Array<[string, SourceEntry]>) {
         if (judged.held.has(id)) e.h = 1;
         else delete e.h;
-        if (heldBefore.has(id) && !judged.held.has(id)) {
+        // Confirmed: held before, merged now, and not because the source itself reported a new value.
+        if (heldBefore.has(id) && !judged.held.has(id) && !group.some((u) => u.sourceId === id && heldOnlyPrice(id) !== u.price)) {
           confirmations.push({ poolId, bucketStart, sourceId: id, by: Object.entries(sources).some(([sid, s]) => sid !== id && (s as SourceEntry).t) ? 'aws' : 'client' });
         }
       }

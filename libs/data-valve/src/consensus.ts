@@ -11,7 +11,7 @@ import { CONFIDENCE } from './price-buckets';
 export const AWS_SOURCE = 'aws';
 /** A clean point written before sources were kept: its value counts as one anonymous source. */
 export const LEGACY_SOURCE = 'legacy';
-/** Sources kept per bucket: enough for a median; a further client is judged against them but not stored. */
+/** Sources kept per bucket: enough for a median; a further client's value is not counted (its raw rows are kept). */
 export const MAX_SOURCES_PER_BUCKET = 32;
 /** Default threshold (`PRICE_CONSENSUS_THRESHOLD_PERCENT`). */
 export const DEFAULT_CONSENSUS_THRESHOLD = 0.25;
