@@ -44,6 +44,8 @@ export interface FoldPlan extends FoldResult {
   held: PricingHeldObservationEntity[];
   confirmations: Array<{ poolId: string; bucketStart: Date; sourceId: string; by: 'client' | 'aws' }>;
   replacedInterpolations: Array<{ poolId: string; bucketStart: Date }>;
+  /** Buckets without a point whose held values this plan changes (null: the bucket now has a point). */
+  heldOnlyAfter: Map<string, BucketSources | null>;
 }
 
 /** Rows before a bucket looked at for the previous clean value and for who else reports the pool. */
@@ -54,6 +56,8 @@ export const REFERENCE_MAX_AGE_MS = 24 * HOUR_MS;
 const samePrice = (a: number, b: number) => Math.abs(a - b) < 5e-7;
 const DEEP_MEMO_MS = 5 * 60_000;
 const DEEP_MEMO_MAX = 50_000;
+const HELD_ONLY_CACHE_MS = 60_000;
+const HELD_ONLY_CACHE_MAX = 50_000;
 
 /**
  * Folds sources' new values into the clean series (one statement to read, one to write, whatever
@@ -66,6 +70,7 @@ const DEEP_MEMO_MAX = 50_000;
  */
 export class ConsensusSeries {
   private readonly deepMemo = new Map<string, { row: PricingSnapshotCleanEntity | null; expiresAtMs: number }>();
+  private readonly heldOnlyCache = new Map<string, { sources: BucketSources; expiresAtMs: number }>();
 
   constructor(private readonly threshold: number) {}
 
@@ -73,6 +78,7 @@ export class ConsensusSeries {
   async fold(manager: EntityManager, updates: SourceUpdate[], context: FoldContext, now: Date): Promise<FoldResult> {
     const plan = await this.plan(manager, updates, context, now);
     await this.apply(manager, plan, now);
+    this.remember(plan, now);
     return plan;
   }
 
@@ -82,7 +88,7 @@ export class ConsensusSeries {
    */
   async plan(manager: EntityManager, updates: SourceUpdate[], context: FoldContext, now: Date): Promise<FoldPlan> {
     const heldKeys = new Set<string>();
-    if (updates.length === 0) return { written: [], heldKeys, hasWrites: false, rows: [], held: [], confirmations: [], replacedInterpolations: [] };
+    if (updates.length === 0) return { written: [], heldKeys, hasWrites: false, rows: [], held: [], confirmations: [], replacedInterpolations: [], heldOnlyAfter: new Map() };
     const poolIds = [...new Set(updates.map((u) => u.poolId))];
     const minBucket = Math.min(...updates.map((u) => u.bucketStart.getTime()));
     const maxBucket = Math.max(...updates.map((u) => u.bucketStart.getTime()));
@@ -105,7 +111,8 @@ export class ConsensusSeries {
     }
     const buckets = [...byBucket.values()].sort((a, b) => a[0].bucketStart.getTime() - b[0].bucketStart.getTime());
     const deepReferences = await this.deepReferences(manager, buckets.map((b) => b[0]), byPool, now);
-    const heldOnly = await this.heldWithoutPoint(manager, buckets.map((b) => b[0]), byPool);
+    const heldOnly = await this.heldWithoutPoint(manager, buckets.map((b) => b[0]), byPool, now);
+    const heldOnlyAfter = new Map<string, BucketSources | null>();
     const heldStored = new Map<string, number>();
     for (const [key, sources] of heldOnly) for (const [id, e] of Object.entries(sources)) heldStored.set(`${key}|${id}`, e.p as number);
 
@@ -157,6 +164,11 @@ export class ConsensusSeries {
       }
       const point = judged.point;
       const sourcesText = serializeSources(sources);
+      if (heldOnly.has(key)) {
+        const stillHeld: BucketSources = {};
+        for (const [id, h] of judged.held) stillHeld[id] = { p: h.price, h: 1 };
+        heldOnlyAfter.set(key, point ? null : stillHeld);
+      }
       if (!point) {
         // Nothing mergeable: a measured point stays as it was, only its sources are updated.
         if (row && row.dataSource !== 'interpolated' && row.sources !== sourcesText) {
@@ -211,11 +223,20 @@ export class ConsensusSeries {
       held: heldRows,
       confirmations,
       replacedInterpolations,
+      heldOnlyAfter,
     };
   }
 
   async apply(manager: EntityManager, plan: FoldPlan, now: Date): Promise<void> {
     if (plan.hasWrites) await this.write(manager, plan.rows, plan.held, plan.confirmations, plan.replacedInterpolations, now);
+  }
+
+  /** After the plan's writes committed: this process's view of held-only buckets follows them. */
+  remember(plan: FoldPlan, now: Date): void {
+    for (const [key, sources] of plan.heldOnlyAfter) {
+      if (sources === null) this.heldOnlyCache.delete(key);
+      else this.heldOnlyCache.set(key, { sources, expiresAtMs: now.getTime() + HELD_ONLY_CACHE_MS });
+    }
   }
 
   private sourcesOf(row: PricingSnapshotCleanEntity | undefined): BucketSources {
@@ -297,20 +318,40 @@ export class ConsensusSeries {
   /**
    * A bucket whose every value was held has no clean row to keep its sources in: they are the
    * bucket's unconfirmed held values, so a second client's report can still confirm them.
+   * Remembered 60 s per process (like the latest-price cache): another process's held value
+   * shows within that time. A stale view can only delay a confirmation (a value missing from
+   * it is not counted), never merge a held value.
    */
-  private async heldWithoutPoint(manager: EntityManager, firsts: SourceUpdate[], byPool: Map<string, PricingSnapshotCleanEntity[]>): Promise<Map<string, BucketSources>> {
+  private async heldWithoutPoint(
+    manager: EntityManager,
+    firsts: SourceUpdate[],
+    byPool: Map<string, PricingSnapshotCleanEntity[]>,
+    now: Date,
+  ): Promise<Map<string, BucketSources>> {
     const found = new Map<string, BucketSources>();
     const missing = firsts.filter((u) => !(byPool.get(u.poolId) ?? []).some((r) => r.bucketStart.getTime() === u.bucketStart.getTime() && r.dataSource !== 'interpolated'));
-    if (missing.length === 0) return found;
-    const filter = poolBucketFilter(missing);
+    const unknown: SourceUpdate[] = [];
+    for (const u of missing) {
+      const cached = this.heldOnlyCache.get(keyOf(u.poolId, u.bucketStart));
+      if (cached && cached.expiresAtMs > now.getTime()) found.set(keyOf(u.poolId, u.bucketStart), structuredClone(cached.sources));
+      else unknown.push(u);
+    }
+    if (unknown.length === 0) return found;
+    const filter = poolBucketFilter(unknown);
     const rows = await manager
       .getRepository(PricingHeldObservationEntity)
       .createQueryBuilder('h')
       .where(`h.confirmed_at IS NULL AND (${filter.sql})`, filter.params)
       .getMany();
+    for (const u of unknown) found.set(keyOf(u.poolId, u.bucketStart), {});
     for (const h of rows) {
       const key = keyOf(h.poolId, h.bucketStart);
       found.set(key, { ...found.get(key), [h.clientId]: { p: h.spotPrice, h: 1 } });
+    }
+    if (this.heldOnlyCache.size > HELD_ONLY_CACHE_MAX) this.heldOnlyCache.clear();
+    for (const u of unknown) {
+      const key = keyOf(u.poolId, u.bucketStart);
+      this.heldOnlyCache.set(key, { sources: structuredClone(found.get(key) as BucketSources), expiresAtMs: now.getTime() + HELD_ONLY_CACHE_MS });
     }
     return found;
   }

@@ -170,6 +170,7 @@ export class PriceIngest {
         const inserted = await insertMany(manager, PricingSubmissionRawEntity, rawRows(plan), { skipDuplicatesOf: ['dedup_key'] });
         if (inserted === unique.length) {
           await this.consensus.apply(manager, plan, now);
+          this.consensus.remember(plan, now);
           return { stored: unique.length, held: heldIn(plan, unique), written: plan.written };
         }
         // Part of the report was stored before (a retry): judge again from the new observations only.
@@ -187,6 +188,7 @@ export class PriceIngest {
             .where('batch_id = :batchId AND dedup_key IN (:...dedupKeys)', { batchId, dedupKeys })
             .execute();
         }
+        this.consensus.remember(replanned, now);
         return { stored: fresh.length, held: heldIn(replanned, fresh), written: replanned.written };
       });
     }
