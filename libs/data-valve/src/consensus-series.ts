@@ -159,7 +159,7 @@ export class ConsensusSeries {
       for (const [id, h] of judged.held) {
         if (updating.has(id)) heldKeys.add(key);
         // A held value reported again unchanged is already on record.
-        if (heldStored.get(`${key}|${id}`) === h.price) continue;
+        if (heldStored.get(`${key}|${id}`) === h.price || (heldBefore.has(id) && heldPrices.get(id) === h.price)) continue;
         if (!heldBefore.has(id) || updating.has(id)) heldRows.push(this.heldRow(poolId, bucketStart, id, h, updating.has(id) ? context.agentId : null, context.region, now));
       }
       const point = judged.point;
