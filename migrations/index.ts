@@ -5,6 +5,7 @@ import { PendingInstanceTermination1795810000000 } from './1795810000000-Pending
 import { AgentReportIdempotency1795820000000 } from './1795820000000-AgentReportIdempotency';
 import { JobPeriodsAndRateLimits1795830000000 } from './1795830000000-JobPeriodsAndRateLimits';
 import { OnDemandPrices1795850000000 } from './1795850000000-OnDemandPrices';
+import { ConsensusPriceSeries1795860000000 } from './1795860000000-ConsensusPriceSeries';
 import { ContinuityAndCutoverSteps1795870000000 } from './1795870000000-ContinuityAndCutoverSteps';
 
 /** Every migration, oldest first. Add new ones at the end; never edit a released one. */
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   AgentReportIdempotency1795820000000,
   JobPeriodsAndRateLimits1795830000000,
   OnDemandPrices1795850000000,
+  ConsensusPriceSeries1795860000000,
   ContinuityAndCutoverSteps1795870000000,
 ];

@@ -121,7 +121,7 @@ describeEachDatabase('pricing: agent reports, charts, switching panel, data qual
 
   it('reports the share of interpolated points per day, system-wide and for a client', async () => {
     const all = await api.http().get('/api/admin/data-quality?days=7').set(bearer(admin)).expect(200);
-    expect(all.body).toEqual({ days: 7, items: [{ date: '2026-11-24', total_points: 9, interpolated_points: 2, pct_interpolated: 22.22 }] });
+    expect(all.body).toEqual({ days: 7, items: [{ date: '2026-11-24', total_points: 9, interpolated_points: 2, pct_interpolated: 22.22 }], held_sources: [] });
     const mine = await asAlpha('/data-quality').expect(200);
     expect(mine.body.items).toEqual([{ date: '2026-11-24', total_points: 9, interpolated_points: 2, pct_interpolated: 22.22 }]);
     await api.http().get('/api/admin/data-quality').set(bearer(alpha.userToken)).expect(403);

@@ -19,12 +19,13 @@ export const JOB_PERIODS_MS: Readonly<Record<string, number>> = {
   'savings-snapshots': DAY,
   'health-monitor': 5 * MINUTE,
   'replica-coordinator': 10 * SECOND,
-  'emergency-queue': 10 * SECOND,
+  'emergency-queue': 2 * SECOND, // its cron: the admission bucket refills between runs (docs/emergency-admission.md)
   'client-growth-snapshot': DAY,
   'replica-timeouts': MINUTE,
   'leftover-termination': MINUTE,
   'refresh-ondemand-prices': HOUR,
   'refresh-spot-advisor': 6 * HOUR,
+  'confirm-held-prices': 5 * MINUTE,
 };
 
 /** Claims older than this many periods (and at least a day) are pruned. */

@@ -15,6 +15,7 @@ import { JobRunner } from './job-runner';
 import { CommandExpiryJob } from './jobs/command-expiry.job';
 import { DecisionLoopJob } from './jobs/decision-loop.job';
 import { PriceAggregationJob } from './jobs/price-aggregation.job';
+import { PRICE_CONFIRMATION_SOURCE, PriceConfirmationJob, priceConfirmationSource } from './jobs/price-confirmation.job';
 import { PriceGapFillJob } from './jobs/price-gap-fill.job';
 import { PriceRetentionJob } from './jobs/price-retention.job';
 import { RevokedTokenPurgeJob } from './jobs/revoked-token-purge.job';
@@ -39,6 +40,7 @@ export const SCHEDULED_JOBS = [
   LeftoverTerminationJob,
   OnDemandPriceRefreshJob,
   SpotAdvisorRefreshJob,
+  PriceConfirmationJob,
 ];
 
 @Module({})
@@ -61,7 +63,11 @@ export class SchedulerModule {
         PriceListModule,
         ...(options.withTimers === false ? [] : [ScheduleModule.forRoot()]),
       ],
-      providers: [JobRunner, ...SCHEDULED_JOBS],
+      providers: [
+        JobRunner,
+        ...SCHEDULED_JOBS,
+        { provide: PRICE_CONFIRMATION_SOURCE, inject: [StructuredLogger], useFactory: (logger: StructuredLogger) => priceConfirmationSource(config, logger) },
+      ],
     };
   }
 }

@@ -19,6 +19,7 @@ export type { AwsCloudOptions } from './aws/aws-cloud-provider';
 export { backoffDelayMs, toDomainError as awsToDomainError, DEFAULT_RETRY_POLICY } from './aws/aws-errors';
 export type { RetryPolicy } from './aws/aws-errors';
 export { cleanUpImages, imagesPastRetention } from './image-cleanup';
+export { SpotPriceReference, NoSpotPriceReference, CloudSpotPriceReference } from './spot-price-reference';
 export type { CleanupOutcome, CleanupPolicy } from './image-cleanup';
 export { SimulatedCloud } from './simulated/simulated-cloud';
 export type { InstanceMetadataView, LaunchListener, SimulatedCloudOptions } from './simulated/simulated-cloud';

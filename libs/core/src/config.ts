@@ -33,6 +33,8 @@ export interface SpotConfig {
   logging: { level: LogLevel; format: 'text' | 'json' };
   /** Uploaded ML models (seed 004 Scenario 6). */
   models: { storageDir: string; validationTimeoutMs: number };
+  /** The consensus spot series (DESIGN.md §9): relative distance beyond which a value is held as a suspect. */
+  priceConsensus: { threshold: number; confirmation: 'aws' | 'none' };
   /** Public AWS price data (issue 23): on-demand prices from the Price List API, Spot Advisor refresh. */
   pricing: PricingConfig;
 }
@@ -99,6 +101,8 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'AWS_ENDPOINT_URL_PRICING', default: '', description: 'Another Price List API endpoint (standard AWS SDK variable); empty = AWS' },
   { name: 'SPOT_ADVISOR_URL', default: 'https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json', description: 'Spot Instance Advisor JSON refreshed every 6 hours; a wrong shape or unreachable URL keeps the last good copy' },
   { name: 'SPOT_ADVISOR_CACHE_PATH', default: './data/spot-advisor-data.json', description: 'Where the last good Spot Advisor document is kept (shared by the API and scheduler processes)' },
+  { name: 'PRICE_CONSENSUS_THRESHOLD_PERCENT', default: '25', description: 'A spot price this far (percent) from the other clients\' consensus, or a jump this far from the previous clean value with no second source, is held as a suspect' },
+  { name: 'PRICE_CONFIRMATION_SOURCE', default: 'aws', description: "aws: the scheduler confirms held spot prices with the control plane's own DescribeSpotPriceHistory (SDK default credential chain; without credentials nothing is confirmed that way) | none" },
   { name: 'DEMO_FLEET', default: '1', description: 'npm start: 1 runs the demo client and its simulated fleet next to the API, 0 turns it off' },
   { name: 'DEMO_REPLAY_SPEED', default: '60', description: 'Demo fleet: trace time per real time (60 = an hour of real spot prices a minute)' },
   { name: 'DEMO_SEED', default: '7', description: 'Demo fleet: seed of the simulated market and ids (same seed, same run)' },
@@ -198,6 +202,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       validationTimeoutMs: read.int('MODEL_VALIDATION_TIMEOUT_MS', 10_000, 100, 600_000),
     },
     pricing: readPricing(read),
+    priceConsensus: {
+      threshold: read.int('PRICE_CONSENSUS_THRESHOLD_PERCENT', 25, 1, 1000) / 100,
+      confirmation: read.oneOf('PRICE_CONFIRMATION_SOURCE', ['aws', 'none'] as const, 'aws'),
+    },
   };
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Clock } from '@spot/core';
-import { PricingSnapshotCleanEntity } from '@spot/persistence';
-import { DAY_MS } from './price-buckets';
+import { PricingHeldObservationEntity, PricingSnapshotCleanEntity } from '@spot/persistence';
+import { DAY_MS, HOUR_MS } from './price-buckets';
 
 export interface DailyDataQuality {
   /** UTC day, YYYY-MM-DD. */
@@ -11,6 +11,22 @@ export interface DailyDataQuality {
   /** Share of the day's points that were inferred, in percent (2 decimals). */
   pctInterpolated: number;
 }
+
+/** A client whose price observations the consensus keeps holding (DESIGN.md §9). */
+export interface HeldSourceSummary {
+  clientId: string;
+  /** Held values still unconfirmed in the window (one per pool and bucket). */
+  heldCount: number;
+  /** Held values a second client or the control plane's AWS read later confirmed. */
+  confirmedCount: number;
+  pools: number;
+  lastHeldAt: Date;
+  /** The most recent unconfirmed one, to show what it looked like. */
+  latest: { poolId: string; bucketStart: Date; spotPrice: number; referencePrice: number | null; reason: string } | null;
+}
+
+/** Held this many times in the window (still unconfirmed) makes a client "repeatedly held". */
+export const REPEATEDLY_HELD_MIN = 3;
 
 /** Seed 001 "Data Quality Over Time": per day, how much of the clean series was interpolated. */
 export class DataQuality {
@@ -44,5 +60,36 @@ export class DataQuality {
         pctInterpolated: total ? Math.round((10000 * interpolated) / total) / 100 : 0,
       };
     });
+  }
+
+  /**
+   * Clients whose observations were held repeatedly in the last `hours` (at least
+   * REPEATEDLY_HELD_MIN still unconfirmed), most held first.
+   */
+  async heldSources(hours = 24, minHeld = REPEATEDLY_HELD_MIN): Promise<HeldSourceSummary[]> {
+    const since = new Date(this.clock.nowMs() - hours * HOUR_MS);
+    const rows = await this.dataSource
+      .getRepository(PricingHeldObservationEntity)
+      .createQueryBuilder('h')
+      .where('h.held_at >= :since', { since })
+      .orderBy('h.held_at', 'DESC')
+      .getMany();
+    const byClient = new Map<string, PricingHeldObservationEntity[]>();
+    for (const r of rows) byClient.set(r.clientId, [...(byClient.get(r.clientId) ?? []), r]);
+    const found: HeldSourceSummary[] = [];
+    for (const [clientId, held] of byClient) {
+      const open = held.filter((h) => h.confirmedAt === null);
+      if (open.length < minHeld) continue;
+      const latest = open[0];
+      found.push({
+        clientId,
+        heldCount: open.length,
+        confirmedCount: held.length - open.length,
+        pools: new Set(held.map((h) => h.poolId)).size,
+        lastHeldAt: held[0].heldAt,
+        latest: { poolId: latest.poolId, bucketStart: latest.bucketStart, spotPrice: latest.spotPrice, referencePrice: latest.referencePrice, reason: latest.reason },
+      });
+    }
+    return found.sort((a, b) => b.heldCount - a.heldCount || a.clientId.localeCompare(b.clientId));
   }
 }

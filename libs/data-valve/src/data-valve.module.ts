@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CatalogModule, InstanceCatalog } from '@spot/catalog';
-import { CacheFactory, Clock, IdGenerator } from '@spot/core';
+import { CacheFactory, Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { CandidatePools } from './candidate-pools';
 import { DataQuality } from './data-quality';
@@ -34,9 +34,9 @@ const PROVIDED = [PoolDirectory, LatestPriceCache, MarketPrices, CandidatePools,
     },
     {
       provide: PriceIngest,
-      inject: [TransactionRunner, InstanceCatalog, PoolDirectory, LatestPriceCache, Clock, IdGenerator],
-      useFactory: (tx: TransactionRunner, c: InstanceCatalog, p: PoolDirectory, cache: LatestPriceCache, clock: Clock, ids: IdGenerator) =>
-        new PriceIngest(tx, c, p, cache, clock, ids),
+      inject: [TransactionRunner, InstanceCatalog, PoolDirectory, LatestPriceCache, Clock, IdGenerator, SPOT_CONFIG],
+      useFactory: (tx: TransactionRunner, c: InstanceCatalog, p: PoolDirectory, cache: LatestPriceCache, clock: Clock, ids: IdGenerator, config: SpotConfig) =>
+        new PriceIngest(tx, c, p, cache, clock, ids, { consensusThreshold: config.priceConsensus.threshold }),
     },
     {
       provide: GapFiller,

@@ -27,4 +27,6 @@ export const CONFIDENCE = {
   short: 0.85,
   medium: 0.75,
   long: 0.7,
+  /** A single client's unconfirmed jump, merged capped (DESIGN.md §9). */
+  capped: 0.5,
 } as const;

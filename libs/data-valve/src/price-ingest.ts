@@ -1,20 +1,13 @@
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { azInRegion, InstanceCatalog } from '@spot/catalog';
 import { Clock, IdGenerator, sha256Hex } from '@spot/core';
-import {
-  PriceDataSource,
-  PricingSnapshotCleanEntity,
-  PricingSnapshotInterpolatedEntity,
-  PricingSubmissionRawEntity,
-  ReporterRole,
-  TransactionRunner,
-  insertRow,
-  isUniqueViolation,
-} from '@spot/persistence';
+import { PricingSnapshotCleanEntity, PricingSubmissionRawEntity, ReporterRole, TransactionRunner, insertMany, isUniqueViolation } from '@spot/persistence';
+import { DEFAULT_CONSENSUS_THRESHOLD } from './consensus';
+import { ConsensusSeries, FoldPlan } from './consensus-series';
 import { LatestPriceCache } from './latest-price-cache';
-import { BUCKET_MS, bucketStartOf, CONFIDENCE, RETENTION } from './price-buckets';
+import { bucketStartOf, RETENTION } from './price-buckets';
 import { PoolDirectory, spotPoolId } from './pool-directory';
-import { byPoolAndBucket, keyOf, poolBucketFilter } from './pool-bucket-keys';
+import { keyOf } from './pool-bucket-keys';
 
 /** One price as an agent (or the importer) saw it; fields may be missing, the valve checks them. */
 export interface PriceObservationInput {
@@ -39,6 +32,8 @@ export interface PriceReport {
 export interface IngestOptions {
   /** Oldest acceptable observation, relative to now; the raw retention (7 days) unless the importer says otherwise. */
   maxAgeMs?: number;
+  /** The operator's own import of AWS price history: corroborated by definition, never held. */
+  trusted?: boolean;
 }
 
 export type RejectionCode =
@@ -70,10 +65,9 @@ export interface IngestResult {
   rejected: RejectedObservation[];
   /** Clean 5-minute points created or changed. */
   bucketsWritten: number;
+  /** Of the stored, how many were held as suspects (far from the other clients, or an unconfirmed jump). */
+  held: number;
 }
-
-/** Primary and replica within this relative difference agree; beyond it they are averaged and flagged (seed 001). */
-export const AGREEMENT_TOLERANCE = 0.005;
 /** A spot price above this multiple of the on-demand price is a measurement error. */
 export const MAX_ON_DEMAND_MULTIPLE = 10;
 /** How far in the future an agent's clock may run. */
@@ -91,17 +85,17 @@ interface ValidObservation {
   dedupKey: string;
 }
 
-type RoleValues = Partial<Record<ReporterRole, number>>;
-
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
-const samePrice = (a: number, b: number) => Math.abs(a - b) < 5e-7;
 
 /**
- * The one way prices enter the database (seed 000 Data Valve): validation, the raw audit trail,
- * deduplication of retries, and the merge of primary and replica measurements into the clean
- * 5-minute series. One transaction per report, set-wise statements only.
+ * The one way prices enter the database (seed 000 Data Valve): validation, the raw audit trail
+ * with each observation's source, deduplication of retries, and the consensus of the clean
+ * 5-minute series (DESIGN.md §9: the median over distinct clients, each client's primary and
+ * replica merged first; suspects held). One transaction per report, set-wise statements only.
  */
 export class PriceIngest {
+  private readonly consensus: ConsensusSeries;
+
   constructor(
     private readonly tx: TransactionRunner,
     private readonly catalog: InstanceCatalog,
@@ -109,50 +103,95 @@ export class PriceIngest {
     private readonly cache: LatestPriceCache,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+    options: { consensusThreshold?: number } = {},
+  ) {
+    this.consensus = new ConsensusSeries(options.consensusThreshold ?? DEFAULT_CONSENSUS_THRESHOLD);
+  }
 
   async ingest(report: PriceReport, options: IngestOptions = {}): Promise<IngestResult> {
     const batchId = this.ids.uuid();
     const now = this.clock.now();
     const { valid, rejected } = this.validate(report, now, options.maxAgeMs ?? RETENTION.rawMs);
-    if (valid.length === 0) return { batchId, accepted: 0, stored: 0, duplicates: 0, rejected, bucketsWritten: 0 };
+    if (valid.length === 0) return { batchId, accepted: 0, stored: 0, duplicates: 0, rejected, bucketsWritten: 0, held: 0 };
 
     const seenPools = new Map(valid.map((o) => [o.poolId, o]));
     for (const o of seenPools.values()) await this.pools.ensure(o.instanceType, report.region, o.az);
 
-    const outcome = await this.storeOnce(async (manager) => {
-      const known = await this.existingKeys(manager, valid.map((o) => o.dedupKey));
-      const fresh: ValidObservation[] = [];
-      for (const o of valid) {
-        if (known.has(o.dedupKey)) continue;
-        known.add(o.dedupKey); // the same observation twice in one report counts once
-        fresh.push(o);
-      }
-      if (fresh.length === 0) return { stored: 0, written: [] as PricingSnapshotCleanEntity[] };
-      await insertRow(
-        manager,
-        PricingSubmissionRawEntity,
-        fresh.map((o) => ({
-          id: this.ids.uuid(),
-          clientId: report.clientId,
-          agentId: report.agentId,
-          instanceId: report.instanceId,
-          reporterRole: report.role,
-          poolId: o.poolId,
-          instanceType: o.instanceType,
-          region: report.region,
-          az: o.az,
-          spotPrice: o.spotPrice,
-          onDemandPrice: o.onDemandPrice,
-          observedAt: o.observedAt,
-          receivedAt: now,
-          dedupKey: o.dedupKey,
-          batchId,
-        })),
-      );
-      const written = await this.mergeIntoCleanSeries(manager, report.role, fresh, now);
-      return { stored: fresh.length, written };
-    });
+    // The same observation twice in one report counts once.
+    const unique = [...new Map(valid.map((o) => [o.dedupKey, o])).values()];
+    const context = { agentId: report.agentId, region: report.region };
+    const updatesOf = (observations: ValidObservation[]) => {
+      // Latest observation per bucket within this report.
+      const latest = new Map<string, ValidObservation>();
+      for (const o of [...observations].sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime())) latest.set(keyOf(o.poolId, o.bucketStart), o);
+      return [...latest.values()].map((o) => ({
+        poolId: o.poolId,
+        bucketStart: o.bucketStart,
+        sourceId: report.clientId,
+        role: report.role,
+        price: o.spotPrice,
+        onDemandPrice: o.onDemandPrice,
+        trusted: options.trusted === true,
+      }));
+    };
+    const rawRows = (plan: FoldPlan) =>
+      unique.map((o) => ({
+        id: this.ids.uuid(),
+        clientId: report.clientId,
+        agentId: report.agentId,
+        instanceId: report.instanceId,
+        reporterRole: report.role,
+        poolId: o.poolId,
+        instanceType: o.instanceType,
+        region: report.region,
+        az: o.az,
+        spotPrice: o.spotPrice,
+        onDemandPrice: o.onDemandPrice,
+        observedAt: o.observedAt,
+        receivedAt: now,
+        dedupKey: o.dedupKey,
+        batchId,
+        consensusStatus: plan.heldKeys.has(keyOf(o.poolId, o.bucketStart)) ? ('held' as const) : ('accepted' as const),
+      }));
+    const heldIn = (plan: FoldPlan, observations: ValidObservation[]) => observations.filter((o) => plan.heldKeys.has(keyOf(o.poolId, o.bucketStart))).length;
+
+    // 1. Judge the report as if every observation were new: reads only, no transaction.
+    const plan = await this.tx.autocommit((manager) => this.consensus.plan(manager, updatesOf(unique), context, now));
+    let outcome: { stored: number; held: number; written: PricingSnapshotCleanEntity[] };
+    if (!plan.hasWrites) {
+      // 2a. The usual case (the bucket already says what this report says): the raw trail is the
+      // only write, one statement that skips observations stored before (a retried report).
+      const inserted = await this.tx.autocommit((manager) => insertMany(manager, PricingSubmissionRawEntity, rawRows(plan), { skipDuplicatesOf: ['dedup_key'] }));
+      const fresh = inserted === unique.length ? unique : inserted === 0 ? [] : await this.tx.autocommit((manager) => this.storedNow(manager, batchId, unique));
+      outcome = { stored: fresh.length, held: heldIn(plan, fresh), written: [] };
+    } else {
+      // 2b. Clean points or held values to write: the raw trail and them in one transaction.
+      outcome = await this.storeOnce(async (manager) => {
+        const inserted = await insertMany(manager, PricingSubmissionRawEntity, rawRows(plan), { skipDuplicatesOf: ['dedup_key'] });
+        if (inserted === unique.length) {
+          await this.consensus.apply(manager, plan, now);
+          this.consensus.remember(plan, now);
+          return { stored: unique.length, held: heldIn(plan, unique), written: plan.written };
+        }
+        // Part of the report was stored before (a retry): judge again from the new observations only.
+        const fresh = inserted === 0 ? [] : await this.storedNow(manager, batchId, unique);
+        if (fresh.length === 0) return { stored: 0, held: 0, written: [] as PricingSnapshotCleanEntity[] };
+        const replanned = await this.consensus.plan(manager, updatesOf(fresh), context, now);
+        await this.consensus.apply(manager, replanned, now);
+        const keys = (held: boolean) => fresh.filter((o) => replanned.heldKeys.has(keyOf(o.poolId, o.bucketStart)) === held).map((o) => o.dedupKey);
+        for (const [status, dedupKeys] of [['held', keys(true)], ['accepted', keys(false)]] as const) {
+          if (dedupKeys.length === 0) continue;
+          await manager
+            .createQueryBuilder()
+            .update(PricingSubmissionRawEntity)
+            .set({ consensusStatus: status })
+            .where('batch_id = :batchId AND dedup_key IN (:...dedupKeys)', { batchId, dedupKeys })
+            .execute();
+        }
+        this.consensus.remember(replanned, now);
+        return { stored: fresh.length, held: heldIn(replanned, fresh), written: replanned.written };
+      });
+    }
     for (const row of outcome.written) await this.cache.offer(row);
     return {
       batchId,
@@ -161,6 +200,7 @@ export class PriceIngest {
       duplicates: valid.length - outcome.stored,
       rejected,
       bucketsWritten: outcome.written.length,
+      held: outcome.held,
     };
   }
 
@@ -220,117 +260,11 @@ export class PriceIngest {
     return { valid, rejected };
   }
 
-  private async existingKeys(manager: EntityManager, keys: string[]): Promise<Set<string>> {
-    const rows = await manager.getRepository(PricingSubmissionRawEntity).find({ select: { dedupKey: true }, where: { dedupKey: In([...new Set(keys)]) } });
-    return new Set(rows.map((r) => r.dedupKey));
-  }
-
-  /**
-   * Folds new observations into their buckets. A bucket keeps, per role, the latest value seen;
-   * primary and replica within 0.5 % give the primary's value, otherwise their average, flagged.
-   * Only buckets whose value changes are written, so repeated reports of the same market price
-   * (many agents watching one pool) cost one read and no write.
-   */
-  private async mergeIntoCleanSeries(manager: EntityManager, role: ReporterRole, fresh: ValidObservation[], now: Date): Promise<PricingSnapshotCleanEntity[]> {
-    // Latest observation per bucket within this report.
-    const incoming = new Map<string, ValidObservation>();
-    for (const o of [...fresh].sort((a, b) => a.observedAt.getTime() - b.observedAt.getTime())) incoming.set(keyOf(o.poolId, o.bucketStart), o);
-    const keys = [...incoming.values()].map((o) => ({ poolId: o.poolId, bucketStart: o.bucketStart }));
-    const existing = byPoolAndBucket(await this.readClean(manager, keys));
-
-    // Buckets that already merged both roles are recomputed from the raw trail (which now holds this report too).
-    const combined = keys.filter((k) => {
-      const row = existing.get(keyOf(k.poolId, k.bucketStart));
-      return row !== undefined && (row.dataSource === 'averaged' || row.sourceCount > 1);
-    });
-    const fromRaw = combined.length ? await this.latestPerRole(manager, combined) : new Map<string, RoleValues>();
-
-    const changed: PricingSnapshotCleanEntity[] = [];
-    const replacedInterpolations: Array<{ poolId: string; bucketStart: Date }> = [];
-    for (const o of incoming.values()) {
-      const key = keyOf(o.poolId, o.bucketStart);
-      const row = existing.get(key);
-      let values: RoleValues;
-      if (fromRaw.has(key)) values = fromRaw.get(key) as RoleValues;
-      else if (row && row.dataSource !== 'interpolated') values = { [row.dataSource as ReporterRole]: row.spotPrice, [role]: o.spotPrice };
-      else values = { [role]: o.spotPrice };
-      const merged = mergeRoles(values);
-      if (
-        row &&
-        row.dataSource === merged.source &&
-        samePrice(row.spotPrice, merged.price) &&
-        row.sourceCount === merged.sourceCount &&
-        row.flaggedForReview === merged.flagged
-      ) {
-        continue;
-      }
-      if (row?.dataSource === 'interpolated') replacedInterpolations.push({ poolId: o.poolId, bucketStart: o.bucketStart });
-      changed.push({
-        poolId: o.poolId,
-        bucketStart: o.bucketStart,
-        spotPrice: merged.price,
-        onDemandPrice: o.onDemandPrice ?? row?.onDemandPrice ?? null,
-        dataSource: merged.source,
-        confidenceScore: merged.confidence,
-        interpolationMethod: null,
-        flaggedForReview: merged.flagged,
-        sourceCount: merged.sourceCount,
-        createdAt: row?.createdAt ?? now,
-        updatedAt: now,
-      });
-    }
-    if (changed.length === 0) return changed;
-    // A fixed order keeps concurrent reports from locking the same rows in opposite orders (MySQL deadlocks).
-    changed.sort((a, b) => a.poolId.localeCompare(b.poolId) || a.bucketStart.getTime() - b.bucketStart.getTime());
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(PricingSnapshotCleanEntity)
-      .values(changed)
-      .orUpdate(
-        ['spot_price', 'on_demand_price', 'data_source', 'confidence_score', 'interpolation_method', 'flagged_for_review', 'source_count', 'updated_at'],
-        ['pool_id', 'bucket_start'],
-      )
-      .updateEntity(false)
-      .execute();
-    if (replacedInterpolations.length) {
-      const filter = poolBucketFilter(replacedInterpolations);
-      await manager
-        .createQueryBuilder()
-        .update(PricingSnapshotInterpolatedEntity)
-        .set({ replacedAt: now })
-        .where(`replaced_at IS NULL AND (${filter.sql})`, filter.params)
-        .execute();
-    }
-    return changed;
-  }
-
-  private readClean(manager: EntityManager, keys: Array<{ poolId: string; bucketStart: Date }>): Promise<PricingSnapshotCleanEntity[]> {
-    const filter = poolBucketFilter(keys);
-    return manager.getRepository(PricingSnapshotCleanEntity).createQueryBuilder('p').where(filter.sql, filter.params).getMany();
-  }
-
-  /** The latest raw value of each role in each bucket. */
-  private async latestPerRole(manager: EntityManager, keys: Array<{ poolId: string; bucketStart: Date }>): Promise<Map<string, RoleValues>> {
-    const from = new Date(Math.min(...keys.map((k) => k.bucketStart.getTime())));
-    const to = new Date(Math.max(...keys.map((k) => k.bucketStart.getTime())) + BUCKET_MS);
-    const wanted = new Set(keys.map((k) => keyOf(k.poolId, k.bucketStart)));
-    const rows = await manager
-      .getRepository(PricingSubmissionRawEntity)
-      .createQueryBuilder('r')
-      .select(['r.poolId', 'r.observedAt', 'r.receivedAt', 'r.reporterRole', 'r.spotPrice'])
-      .where('r.pool_id IN (:...pools)', { pools: [...new Set(keys.map((k) => k.poolId))] })
-      .andWhere('r.observed_at >= :from AND r.observed_at < :to', { from, to })
-      .orderBy('r.observed_at', 'ASC')
-      .addOrderBy('r.received_at', 'ASC')
-      .getMany();
-    const found = new Map<string, RoleValues>();
-    for (const r of rows) {
-      const key = keyOf(r.poolId, bucketStartOf(r.observedAt));
-      if (!wanted.has(key)) continue;
-      found.set(key, { ...found.get(key), [r.reporterRole]: r.spotPrice });
-    }
-    return found;
+  /** The observations this batch wrote, when some of the report had been stored before. */
+  private async storedNow(manager: EntityManager, batchId: string, observations: ValidObservation[]): Promise<ValidObservation[]> {
+    const rows = await manager.getRepository(PricingSubmissionRawEntity).find({ select: { dedupKey: true }, where: { batchId } });
+    const mine = new Set(rows.map((r) => r.dedupKey));
+    return observations.filter((o) => mine.has(o.dedupKey));
   }
 }
 
@@ -338,23 +272,3 @@ function wireName(field: 'instanceType' | 'az' | 'spotPrice' | 'observedAt'): st
   return { instanceType: 'instance_type', az: 'az', spotPrice: 'spot_price', observedAt: 'observed_at' }[field];
 }
 
-export interface MergedPrice {
-  price: number;
-  source: PriceDataSource;
-  confidence: number;
-  flagged: boolean;
-  sourceCount: number;
-}
-
-/** Seed 001 deduplication: one clean value from the primary's and the replica's measurements. */
-export function mergeRoles(values: RoleValues): MergedPrice {
-  const { primary, replica } = values;
-  if (primary !== undefined && replica !== undefined) {
-    if (Math.abs(primary - replica) / primary < AGREEMENT_TOLERANCE) {
-      return { price: primary, source: 'primary', confidence: CONFIDENCE.primary, flagged: false, sourceCount: 2 };
-    }
-    return { price: round6((primary + replica) / 2), source: 'averaged', confidence: CONFIDENCE.replica, flagged: true, sourceCount: 2 };
-  }
-  if (primary !== undefined) return { price: primary, source: 'primary', confidence: CONFIDENCE.primary, flagged: false, sourceCount: 1 };
-  return { price: replica as number, source: 'replica', confidence: CONFIDENCE.replica, flagged: false, sourceCount: 1 };
-}

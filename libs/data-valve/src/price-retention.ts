@@ -1,6 +1,6 @@
 import { DataSource, LessThan } from 'typeorm';
 import { Clock } from '@spot/core';
-import { dialectOf, PricingSnapshotCleanEntity, PricingSnapshotInterpolatedEntity, PricingSubmissionRawEntity, SystemEventLog } from '@spot/persistence';
+import { dialectOf, PricingHeldObservationEntity, PricingSnapshotCleanEntity, PricingSnapshotInterpolatedEntity, PricingSubmissionRawEntity, SystemEventLog } from '@spot/persistence';
 import { PriceAggregator } from './price-aggregator';
 import { RETENTION } from './price-buckets';
 
@@ -8,6 +8,8 @@ export interface RetentionResult {
   rawDeleted: number;
   cleanDeleted: number;
   interpolationLogDeleted: number;
+  /** Held (suspect) values, kept as long as the raw trail. */
+  heldDeleted: number;
   rawCutoff: Date;
   cleanCutoff: Date;
 }
@@ -37,6 +39,7 @@ export class PriceRetention {
       rawDeleted: await this.deleteOlder('pricing_submissions_raw', PricingSubmissionRawEntity, 'received_at', rawCutoff),
       cleanDeleted: await this.deleteOlder('pricing_snapshots_clean', PricingSnapshotCleanEntity, 'bucket_start', cleanCutoff),
       interpolationLogDeleted: await this.deleteOlder('pricing_snapshots_interpolated', PricingSnapshotInterpolatedEntity, 'bucket_start', cleanCutoff),
+      heldDeleted: await this.deleteOlder('pricing_held_observations', PricingHeldObservationEntity, 'held_at', rawCutoff),
       rawCutoff,
       cleanCutoff,
     };

@@ -126,6 +126,16 @@ describeEachDatabase('PriceIngest: validation, raw trail, dedup and the clean se
     expect(await clean('r5.large.eu-west-1c', '2026-11-24T10:10:00Z')).toMatchObject({ spotPrice: 0.055, dataSource: 'averaged', flaggedForReview: true });
   });
 
+  it('judges a jump against the previous clean value even when it is hours old, and caps it for a pool only one client reports', async () => {
+    await valve.ingest.ingest(report([obs('eu-west-1c', 0.04, '2026-11-24T08:01:00Z', 'c5.4xlarge')]));
+    // Three hours later the same client reports twice the price: nobody else reports the pool.
+    const jump = await valve.ingest.ingest(report([obs('eu-west-1c', 0.08, '2026-11-24T11:01:00Z', 'c5.4xlarge')]));
+    expect(jump).toMatchObject({ stored: 1, held: 1, bucketsWritten: 1 });
+    expect(await clean('c5.4xlarge.eu-west-1c', '2026-11-24T11:00:00Z')).toMatchObject({ spotPrice: 0.05, capped: true, flaggedForReview: true, confidenceScore: 0.5 });
+    const raw = await dataSource.getRepository(PricingSubmissionRawEntity).findOneBy({ poolId: 'c5.4xlarge.eu-west-1c', spotPrice: 0.08 });
+    expect(raw?.consensusStatus).toBe('held');
+  });
+
   it('lets a late real measurement replace an interpolated point and marks the fill replaced', async () => {
     await valve.ingest.ingest(report([obs('eu-west-1a', 0.03, '2026-11-24T09:00:00Z', 'm5.xlarge'), obs('eu-west-1a', 0.033, '2026-11-24T09:15:00Z', 'm5.xlarge')]));
     const filled = await valve.gapFiller.fill({ poolIds: ['m5.xlarge.eu-west-1a'] });

@@ -8,6 +8,8 @@ export { migrateDatabase, assertNoPendingMigrations, PendingMigrationsError, MIG
 export { TransactionRunner, isUniqueViolation, isSqliteBusy, writeLock } from './transaction-runner';
 export { SystemEventLog } from './system-event-log';
 export { insertRow } from './insert-row';
+export { insertMany } from './insert-many';
+export type { InsertManyOptions } from './insert-many';
 export type { SystemEventInput } from './system-event-log';
 export { JobRunLog } from './job-run-log';
 export type { JobRunRecord } from './job-run-log';

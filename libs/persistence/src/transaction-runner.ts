@@ -49,6 +49,16 @@ export class TransactionRunner {
     }
   }
 
+  /**
+   * Work that needs no transaction (reads, or one self-contained statement), without the two
+   * round trips of BEGIN/COMMIT on MySQL (a pool connection in autocommit). On SQLite it waits
+   * its turn in the queue: the one shared connection may be inside another transaction.
+   */
+  autocommit<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.sqliteQueue) return this.sqliteQueue.run(() => work(this.dataSource.manager));
+    return work(this.dataSource.manager);
+  }
+
   private async withDeadlockRetry<T>(attempt: () => Promise<T>, attemptsLeft = 3): Promise<T> {
     try {
       return await attempt();

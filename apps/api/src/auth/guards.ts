@@ -121,7 +121,9 @@ export class AgentAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request);
     if (!token) throw DomainError.unauthenticated('INVALID_TOKEN', 'Missing or invalid agent token');
-    request.principal = await this.agents.authenticate(token, String(request.params.id));
+    const { principal, agent } = await this.agents.authenticateAgent(token, String(request.params.id));
+    request.principal = principal;
+    request.authenticatedAgent = agent;
     return true;
   }
 }

@@ -2,13 +2,17 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { DomainError } from '@spot/core';
 import { AgentPrincipal, ClientPrincipal, Principal, UserPrincipal } from '@spot/identity';
+import type { AgentEntity } from '@spot/persistence';
 
-export type AuthenticatedRequest = Request & { principal?: Principal };
+export type AuthenticatedRequest = Request & { principal?: Principal; authenticatedAgent?: AgentEntity };
 
 export function principalOf(request: AuthenticatedRequest): Principal {
   if (!request.principal) throw DomainError.unauthenticated('INVALID_TOKEN', 'Missing or invalid credentials');
   return request.principal;
 }
+
+/** The agent behind an agent token, as AgentAuthGuard read it (routes need not read it again). */
+export const AuthenticatedAgent = createParamDecorator((_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<AuthenticatedRequest>().authenticatedAgent);
 
 /** The caller established by the route's guard. */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext) =>

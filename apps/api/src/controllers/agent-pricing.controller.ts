@@ -5,6 +5,8 @@ import { DomainError } from '@spot/core';
 import { PriceIngest } from '@spot/data-valve';
 import { AgentRegistry } from '@spot/identity';
 import { AgentAuthGuard } from '../auth/guards';
+import { AuthenticatedAgent } from '../auth/principal.decorator';
+import type { AgentEntity } from '@spot/persistence';
 import { toPricingReport } from '../presenters/pricing-presenters';
 import { ApiStandardErrors, SECURITY } from './api-docs';
 
@@ -29,8 +31,13 @@ export class AgentPricingController {
   @ApiBearerAuth(SECURITY.agent)
   @ApiOkResponse({ type: PricingReportResponseDto })
   @ApiStandardErrors('not_found')
-  async submitPricingReport(@Param('id') id: string, @Body() body: PricingReportRequestDto): Promise<PricingReportResponseDto> {
-    const agent = await this.registry.getAgent(id);
+  async submitPricingReport(
+    @Param('id') id: string,
+    @Body() body: PricingReportRequestDto,
+    @AuthenticatedAgent() authenticated: AgentEntity | undefined,
+  ): Promise<PricingReportResponseDto> {
+    // The guard has just read the agent (with its client): no second read on this hot path.
+    const agent = authenticated ?? (await this.registry.getAgent(id));
     if (!agent.region) throw DomainError.conflict('AGENT_NOT_PLACED', 'The agent has no region yet; register it first');
     const role = body.instance_id && agent.instanceId && body.instance_id !== agent.instanceId ? 'replica' : 'primary';
     const result = await this.ingest.ingest({

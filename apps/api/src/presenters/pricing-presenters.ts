@@ -1,6 +1,7 @@
 import {
   CandidatePoolHistoryDto,
   DataQualityDayDto,
+  HeldSourceDto,
   GapFillResultDto,
   InstancePricingDto,
   PoolPriceHistoryDto,
@@ -8,7 +9,7 @@ import {
   PricingReportResponseDto,
   SwitchOptionDto,
 } from '@spot/contracts';
-import { CandidateHistory, DailyDataQuality, GapFillResult, IngestResult, InstancePlacement, PoolHistory, PoolPricePoint, SwitchingPanel } from '@spot/data-valve';
+import { CandidateHistory, DailyDataQuality, GapFillResult, HeldSourceSummary, IngestResult, InstancePlacement, PoolHistory, PoolPricePoint, SwitchingPanel } from '@spot/data-valve';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -22,6 +23,7 @@ export function toPricingReport(result: IngestResult, role: string): PricingRepo
     rejected_count: result.rejected.length,
     rejected: result.rejected.map((r) => ({ index: r.index, code: r.code, field: r.field, reason: r.reason })),
     buckets_written: result.bucketsWritten,
+    held: result.held,
   };
 }
 
@@ -93,5 +95,19 @@ export function toGapFillResult(result: GapFillResult): GapFillResultDto {
       peer_pools: g.peerPools,
     })),
     skipped: result.skipped.map((s) => ({ pool_id: s.poolId, gap_start: s.gapStart.toISOString(), gap_end: s.gapEnd.toISOString(), buckets: s.buckets, reason: s.reason })),
+  };
+}
+
+export function toHeldSource(h: HeldSourceSummary, clientName: string | null): HeldSourceDto {
+  return {
+    client_id: h.clientId,
+    client_name: clientName,
+    held_count: h.heldCount,
+    confirmed_count: h.confirmedCount,
+    pools: h.pools,
+    last_held_at: h.lastHeldAt.toISOString(),
+    latest: h.latest
+      ? { pool_id: h.latest.poolId, bucket_start: h.latest.bucketStart.toISOString(), spot_price: h.latest.spotPrice, reference_price: h.latest.referencePrice, reason: h.latest.reason }
+      : null,
   };
 }

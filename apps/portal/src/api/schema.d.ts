@@ -1196,11 +1196,53 @@ export interface components {
              */
             pct_interpolated: number;
         };
-        DataQualityDto: {
+        HeldObservationDto: {
+            /** @example m5.large.eu-west-1a */
+            pool_id: string;
+            /** @example 2026-11-24T11:55:00.000Z */
+            bucket_start: string;
+            /**
+             * @description The value the client reported
+             * @example 2.1
+             */
+            spot_price: number;
+            /**
+             * @description What it was judged against: the other clients' median or the previous clean value
+             * @example 0.07
+             */
+            reference_price: number | null;
+            /** @enum {string} */
+            reason: "far_from_consensus" | "jump" | "conflicting_sources";
+        };
+        HeldSourceDto: {
+            /** Format: uuid */
+            client_id: string;
+            /** @example Acme */
+            client_name: string | null;
+            /**
+             * @description Values held in the window and still unconfirmed (one per pool and bucket)
+             * @example 12
+             */
+            held_count: number;
+            /**
+             * @description Held values a second client or the control plane later confirmed
+             * @example 1
+             */
+            confirmed_count: number;
+            /** @example 3 */
+            pools: number;
+            /** @example 2026-11-24T11:58:00.000Z */
+            last_held_at: string;
+            /** @description The most recent unconfirmed one */
+            latest: components["schemas"]["HeldObservationDto"] | null;
+        };
+        AdminDataQualityDto: {
             /** @example 7 */
             days: number;
             /** @description Newest day first */
             items: components["schemas"]["DataQualityDayDto"][];
+            /** @description Clients whose spot prices the consensus held repeatedly in the last 24 h (far from the other clients, or a jump no second source confirmed): they never reach another client's prices or decisions */
+            held_sources: components["schemas"]["HeldSourceDto"][];
         };
         GapFillRequestDto: {
             /**
@@ -1590,6 +1632,11 @@ export interface components {
              * @example 12
              */
             buckets_written: number;
+            /**
+             * @description Of the stored, how many were held as suspects: far from the other clients' consensus, or a jump from the previous clean value that no second source confirms yet
+             * @example 0
+             */
+            held: number;
         };
         CommandDto: {
             /** Format: uuid */
@@ -2008,12 +2055,12 @@ export interface components {
             /** @example 0.0456 */
             price: number;
             /**
-             * @description Measured by the primary or a replica, their average (disagreement), or interpolated
+             * @description Measured by one client's primary or replica, their average (disagreement), the median of several clients (consensus), or interpolated
              * @enum {string}
              */
-            source: "primary" | "replica" | "averaged" | "interpolated";
+            source: "primary" | "replica" | "averaged" | "interpolated" | "consensus";
             /**
-             * @description 1.00 primary, 0.95 replica, 0.85/0.75/0.70 short/medium/long gap fill
+             * @description 1.00 primary or consensus, 0.95 replica, 0.85/0.75/0.70 short/medium/long gap fill, 0.50 a capped unconfirmed jump
              * @example 1
              */
             confidence: number;
@@ -2092,7 +2139,7 @@ export interface components {
              */
             savings_percent: number | null;
             /** @enum {string|null} */
-            price_source: "primary" | "replica" | "averaged" | "interpolated" | null;
+            price_source: "primary" | "replica" | "averaged" | "interpolated" | "consensus" | null;
             /** @example 2026-11-24T11:55:00.000Z */
             price_at: string | null;
             /** @example 1 */
@@ -2119,6 +2166,12 @@ export interface components {
             /** @example 0.107 */
             on_demand_price: number | null;
             options: components["schemas"]["SwitchOptionDto"][];
+        };
+        DataQualityDto: {
+            /** @example 7 */
+            days: number;
+            /** @description Newest day first */
+            items: components["schemas"]["DataQualityDayDto"][];
         };
         JobRunDto: {
             /** @example health-monitor */
@@ -3076,7 +3129,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DataQualityDto"];
+                    "application/json": components["schemas"]["AdminDataQualityDto"];
                 };
             };
             /** @description Invalid input; details.fields names each offending field */

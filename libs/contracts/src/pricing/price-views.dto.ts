@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ToInteger } from '../common/validators';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-export const PRICE_SOURCES = ['primary', 'replica', 'averaged', 'interpolated'] as const;
+export const PRICE_SOURCES = ['primary', 'replica', 'averaged', 'interpolated', 'consensus'] as const;
 
 export class PriceHistoryQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 30, default: 7, description: 'How many days back (the clean series keeps 30)' })
@@ -21,10 +21,13 @@ export class PricePointDto {
   @ApiProperty({ example: 0.0456 })
   price: number;
 
-  @ApiProperty({ enum: PRICE_SOURCES, description: 'Measured by the primary or a replica, their average (disagreement), or interpolated' })
+  @ApiProperty({
+    enum: PRICE_SOURCES,
+    description: "Measured by one client's primary or replica, their average (disagreement), the median of several clients (consensus), or interpolated",
+  })
   source: string;
 
-  @ApiProperty({ example: 1, description: '1.00 primary, 0.95 replica, 0.85/0.75/0.70 short/medium/long gap fill' })
+  @ApiProperty({ example: 1, description: '1.00 primary or consensus, 0.95 replica, 0.85/0.75/0.70 short/medium/long gap fill, 0.50 a capped unconfirmed jump' })
   confidence: number;
 }
 
@@ -163,6 +166,55 @@ export class DataQualityDto {
 
   @ApiProperty({ type: [DataQualityDayDto], description: 'Newest day first' })
   items: DataQualityDayDto[];
+}
+
+export class HeldObservationDto {
+  @ApiProperty({ example: 'm5.large.eu-west-1a' })
+  pool_id: string;
+
+  @ApiProperty({ example: '2026-11-24T11:55:00.000Z' })
+  bucket_start: string;
+
+  @ApiProperty({ example: 2.1, description: 'The value the client reported' })
+  spot_price: number;
+
+  @ApiProperty({ type: Number, nullable: true, example: 0.07, description: "What it was judged against: the other clients' median or the previous clean value" })
+  reference_price: number | null;
+
+  @ApiProperty({ enum: ['far_from_consensus', 'jump', 'conflicting_sources'] })
+  reason: string;
+}
+
+export class HeldSourceDto {
+  @ApiProperty({ format: 'uuid' })
+  client_id: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Acme' })
+  client_name: string | null;
+
+  @ApiProperty({ example: 12, description: 'Values held in the window and still unconfirmed (one per pool and bucket)' })
+  held_count: number;
+
+  @ApiProperty({ example: 1, description: 'Held values a second client or the control plane later confirmed' })
+  confirmed_count: number;
+
+  @ApiProperty({ example: 3 })
+  pools: number;
+
+  @ApiProperty({ example: '2026-11-24T11:58:00.000Z' })
+  last_held_at: string;
+
+  @ApiProperty({ type: HeldObservationDto, nullable: true, description: 'The most recent unconfirmed one' })
+  latest: HeldObservationDto | null;
+}
+
+export class AdminDataQualityDto extends DataQualityDto {
+  @ApiProperty({
+    type: [HeldSourceDto],
+    description:
+      "Clients whose spot prices the consensus held repeatedly in the last 24 h (far from the other clients, or a jump no second source confirmed): they never reach another client's prices or decisions",
+  })
+  held_sources: HeldSourceDto[];
 }
 
 export class GapFillRequestDto {

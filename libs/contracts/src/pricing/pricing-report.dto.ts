@@ -99,4 +99,10 @@ export class PricingReportResponseDto {
 
   @ApiProperty({ example: 12, description: 'Clean 5-minute points created or changed' })
   buckets_written: number;
+
+  @ApiProperty({
+    example: 0,
+    description: "Of the stored, how many were held as suspects: far from the other clients' consensus, or a jump from the previous clean value that no second source confirms yet",
+  })
+  held: number;
 }

@@ -13,6 +13,12 @@ export class AgentRepository {
     return this.repo(manager).findOneBy({ id });
   }
 
+  /** The agent with its client in one query (the agent-token check on every agent route). */
+  findByIdWithClient(id: string): Promise<AgentEntity | null> {
+    // A query builder, not findOne with relations: that one runs a second "DISTINCT ids" query first.
+    return this.repo().createQueryBuilder('a').leftJoinAndSelect('a.client', 'c').where('a.id = :id', { id }).getOne();
+  }
+
   listOnlineEnabled(): Promise<AgentEntity[]> {
     return this.repo().find({ where: { status: 'online', enabled: true }, order: { id: 'ASC' } });
   }

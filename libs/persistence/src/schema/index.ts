@@ -10,6 +10,7 @@ import { ModelUploadSessionEntity } from './model-upload-session.entity';
 import { NotificationEntity } from './notification.entity';
 import { OnDemandPriceEntity } from './ondemand-price.entity';
 import { PoolRiskAnalysisEntity } from './pool-risk-analysis.entity';
+import { PricingHeldObservationEntity } from './pricing-held-observation.entity';
 import { PricingSnapshotCleanEntity } from './pricing-snapshot-clean.entity';
 import { PricingSnapshotInterpolatedEntity } from './pricing-snapshot-interpolated.entity';
 import { PricingSubmissionRawEntity } from './pricing-submission-raw.entity';
@@ -38,6 +39,7 @@ export * from './model-upload-session.entity';
 export * from './notification.entity';
 export * from './ondemand-price.entity';
 export * from './pool-risk-analysis.entity';
+export * from './pricing-held-observation.entity';
 export * from './pricing-snapshot-clean.entity';
 export * from './pricing-snapshot-interpolated.entity';
 export * from './pricing-submission-raw.entity';
@@ -83,4 +85,5 @@ export const ALL_ENTITIES = [
   SchedulerJobPeriodEntity,
   RateLimitSlotEntity,
   OnDemandPriceEntity,
+  PricingHeldObservationEntity,
 ];

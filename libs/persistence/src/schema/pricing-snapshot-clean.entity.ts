@@ -1,8 +1,9 @@
 import { Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { BoolColumn, IntColumn, PriceColumn, RatioColumn, TimestampColumn, TimestampPrimaryColumn, VarcharPrimaryColumn, VarcharColumn } from './columns';
+import { BoolColumn, IntColumn, PriceColumn, RatioColumn, TextColumn, TimestampColumn, TimestampPrimaryColumn, VarcharPrimaryColumn, VarcharColumn } from './columns';
 import { SpotPoolEntity } from './spot-pool.entity';
 
-export type PriceDataSource = 'primary' | 'replica' | 'averaged' | 'interpolated';
+/** `consensus`: the median of two or more clients' values (DESIGN.md §9). */
+export type PriceDataSource = 'primary' | 'replica' | 'averaged' | 'interpolated' | 'consensus';
 
 /**
  * The cleaned 5-minute price series of a pool (kept 30 days), keyed by (pool, bucket) so a
@@ -43,6 +44,18 @@ export class PricingSnapshotCleanEntity {
 
   @IntColumn({ default: 1 })
   sourceCount: number;
+
+  /** Distinct clients whose values made the point. (Optional here only so writers of fills and fixtures may leave the defaults.) */
+  @IntColumn({ default: 1 })
+  clientCount?: number;
+
+  /** A single client's unconfirmed jump, limited to the consensus threshold from the previous value. */
+  @BoolColumn({ default: false })
+  capped?: boolean;
+
+  /** Each client's values in the bucket, as the data valve's consensus keeps them (JSON text; null for fills). */
+  @TextColumn({ nullable: true })
+  sources?: string | null;
 
   @TimestampColumn()
   createdAt: Date;

@@ -3,6 +3,9 @@ import { UuidPrimaryColumn, PriceColumn, TimestampColumn, UuidColumn, VarcharCol
 
 export type ReporterRole = 'primary' | 'replica';
 
+/** Whether the consensus took the observation (`accepted`) or held it as a suspect (`held`, DESIGN.md §9). */
+export type ConsensusStatus = 'accepted' | 'held';
+
 /** Every accepted price observation as an agent sent it: the audit trail (kept 7 days). Owner: data-valve. */
 @Entity('pricing_submissions_raw')
 @Index('idx_pricing_raw_pool_observed', ['poolId', 'observedAt'])
@@ -54,4 +57,7 @@ export class PricingSubmissionRawEntity {
 
   @UuidColumn({ nullable: true })
   batchId: string | null;
+
+  @VarcharColumn(10, { default: 'accepted' })
+  consensusStatus: ConsensusStatus;
 }

@@ -34,6 +34,34 @@ function DataQuality() {
         )}
       </section>
       <OnDemandPriceQuality />
+      <section className="card">
+        <h2>Clients whose prices are held</h2>
+        <p className="muted">
+          Spot prices are a consensus of clients: a price far from the other clients&apos;, or a jump no second source confirms, is held and never reaches
+          another client&apos;s prices or decisions. These clients were held at least 3 times in the last 24 hours.
+        </p>
+        {data.held_sources.length ? (
+          <table>
+            <thead>
+              <tr><th scope="col">Client</th><th scope="col">Held</th><th scope="col">Confirmed later</th><th scope="col">Pools</th><th scope="col">Latest held</th><th scope="col">Last held at</th></tr>
+            </thead>
+            <tbody>
+              {data.held_sources.map((h) => (
+                <tr key={h.client_id}>
+                  <td>{h.client_name ?? h.client_id}</td>
+                  <td>{h.held_count}</td>
+                  <td>{h.confirmed_count}</td>
+                  <td>{h.pools}</td>
+                  <td>{h.latest ? `${h.latest.pool_id}: ${h.latest.spot_price} vs ${h.latest.reference_price ?? '—'} (${h.latest.reason.replace(/_/g, ' ')})` : '—'}</td>
+                  <td>{h.last_held_at.slice(0, 16).replace('T', ' ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">No client is being held.</p>
+        )}
+      </section>
     </>
   );
 }
