@@ -32,9 +32,9 @@ const APPS = dirs('apps');
 // and the market model, are kept persistence-free the same way: they may import only each other.
 const PERSISTENCE_FREE_LIBS = ['catalog', 'cloud', 'continuity', 'contracts', 'core', 'demo-fleet', 'market-model', 'price-trace'];
 const DATABASE_PACKAGES = ['typeorm', 'mysql2', 'better-sqlite3'];
-// The one app-to-app import: the benchmarks boot the real API in-process to measure it, as the
-// test harness does (test/support/api-app.ts). Paths below apps/.
-const ALLOWED_APP_IMPORTS = { bench: ['api/src/bootstrap'] };
+// The one app-to-app import: the benchmarks boot the real API in-process to measure it (its module
+// and bootstrap), as the test harness does (test/support/api-app.ts). Paths below apps/.
+const ALLOWED_APP_IMPORTS = { bench: ['api/src/bootstrap', 'api/src/api.module'] };
 
 const SOURCE_EXTENSIONS = '{ts,tsx,js,mjs,cjs}';
 // Test code may wire apps together (test/support starts the API and the scheduler; the api's tests

@@ -150,7 +150,6 @@ describeMoto('a planned switch by the agent against moto', () => {
     expect(completed.old_terminated_at).not.toBeNull();
     const oldRecord = (await api.http().get(`/api/client/${client.clientId}/instances?status=all`).set(bearer(client.userToken)).expect(200)).body.items.find((i: { instance_id: string }) => i.instance_id === old);
     expect(oldRecord).toMatchObject({ is_active: false, terminated_at: completed.old_terminated_at });
-    // eslint-disable-next-line no-console
     if (cloud.usedFallback) console.info('moto CreateImage snapshot-tag gap: the image was made with its image tags only');
   });
 });
