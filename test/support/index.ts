@@ -7,3 +7,4 @@ export * from './onnx-models';
 export * from './scheduler-app';
 export * from './virtual-timers';
 export * from './sqlite-lock';
+export * from './redis';
