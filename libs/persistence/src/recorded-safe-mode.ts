@@ -37,13 +37,28 @@ export class RecordedSafeMode extends SafeModeSwitch {
   async state(): Promise<SafeModeState> {
     const cached = await this.cache.get<SafeModeState>(KEY);
     if (cached) return cached;
-    const [latest] = await this.events.recent({ eventType: SAFE_MODE_EVENT, limit: 1 });
-    const meta = (latest?.metadata ?? {}) as { on?: unknown; userId?: unknown; reason?: unknown };
-    const state: SafeModeState = latest
-      ? { on: meta.on === true, changedBy: typeof meta.userId === 'string' ? meta.userId : null, changedAt: latest.createdAt.toISOString(), reason: typeof meta.reason === 'string' ? meta.reason : null }
-      : OFF;
+    const { state } = await this.recorded();
     await this.cache.set(KEY, state, CACHE_TTL_MS);
     return state;
+  }
+
+  /**
+   * The latest change on record. Changes carry a sequence number, so two in the same millisecond
+   * (same created_at) still have an order.
+   */
+  private async recorded(): Promise<{ state: SafeModeState; seq: number }> {
+    const recent = await this.events.recent({ eventType: SAFE_MODE_EVENT, limit: 10 });
+    let best: { state: SafeModeState; seq: number } = { state: OFF, seq: 0 };
+    for (const event of recent) {
+      const meta = (event.metadata ?? {}) as { on?: unknown; userId?: unknown; reason?: unknown; seq?: unknown };
+      const seq = typeof meta.seq === 'number' ? meta.seq : 0;
+      if (best.state !== OFF && seq <= best.seq) continue;
+      best = {
+        seq,
+        state: { on: meta.on === true, changedBy: typeof meta.userId === 'string' ? meta.userId : null, changedAt: event.createdAt.toISOString(), reason: typeof meta.reason === 'string' ? meta.reason : null },
+      };
+    }
+    return best;
   }
 
   async isOn(): Promise<boolean> {
@@ -52,12 +67,13 @@ export class RecordedSafeMode extends SafeModeSwitch {
 
   async set(on: boolean, by: { userId: string; reason?: string | null }): Promise<SafeModeState> {
     const reason = by.reason ?? null;
+    const { seq } = await this.recorded();
     await this.events.record({
       eventType: SAFE_MODE_EVENT,
       component: 'CORE-ADMIN',
       severity: 'warning',
       message: on ? `SAFE_MODE on${reason ? `: ${reason}` : ''}` : 'SAFE_MODE off',
-      metadata: { on, userId: by.userId, reason },
+      metadata: { on, userId: by.userId, reason, seq: seq + 1 },
     });
     await this.cache.delete(KEY);
     const state = await this.state();
