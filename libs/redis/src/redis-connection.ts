@@ -44,8 +44,9 @@ export class RedisConnection {
       lazyConnect: false,
     };
     this.client = new Redis(options.url, { ...common, connectionName: 'spot' });
-    // The subscriber queues its SUBSCRIBEs until connected, and re-subscribes after a reconnect.
-    this.subscriber = new Redis(options.url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, connectionName: 'spot-sub' });
+    // The subscriber queues its SUBSCRIBEs until connected, and re-subscribes after a reconnect. No
+    // ready check and no connection name: those commands would reach it in subscriber mode and be refused.
+    this.subscriber = new Redis(options.url, { ...common, enableOfflineQueue: true, enableReadyCheck: false, maxRetriesPerRequest: null, commandTimeout: undefined });
     for (const connection of [this.client, this.subscriber]) {
       connection.on('error', (error: Error) => this.noteFailure(error));
     }
@@ -94,7 +95,9 @@ export class RedisConnection {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([this.client, this.subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+    // The subscriber queues commands while disconnected, so it is dropped rather than asked to QUIT.
+    this.subscriber.disconnect();
+    await this.client.quit().catch(() => this.client.disconnect());
   }
 
   private noteFailure(error: unknown): void {
