@@ -85,6 +85,14 @@ describeWithRedis('two APIs on one Redis', () => {
       expect((await createReplica(second, bystander, other.agentId).expect(201)).body.pool_id).toBe('m5.large.eu-west-1c');
     });
 
+    it('a logout through API 1 refuses the token through API 2 at once, though API 2 had cached it as valid', async () => {
+      const token = (await second.http().post('/api/auth/token').set('X-Forwarded-For', '192.0.2.50').send(TEST_ADMIN).expect(200)).body.access_token;
+      await second.http().get('/api/admin/safe-mode').set(bearer(token)).expect(200); // "not revoked" is now in the shared cache
+      await first.http().post('/api/auth/logout').set(bearer(token)).expect(200);
+      const refused = await second.http().get('/api/admin/safe-mode').set(bearer(token)).expect(401);
+      expect(refused.body.details.code).toBe('TOKEN_REVOKED');
+    });
+
     it('reports redis: ok in /health', async () => {
       const health = await second.http().get('/health').expect(200);
       expect(health.body).toMatchObject({ status: 'ok', components: { redis: { status: 'ok' } } });

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, IdGenerator, RateLimiter, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { CacheFactory, Clock, IdGenerator, RateLimiter, SignalBus, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { NotificationService, NotificationsModule } from '@spot/notifications';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { AccountService } from './accounts/account.service';
@@ -31,7 +31,11 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
     repository(UserRepository),
     repository(AgentRepository),
     repository(InstanceRepository),
-    repository(RevokedTokenRepository),
+    {
+      provide: RevokedTokenRepository,
+      inject: [DataSource, CacheFactory, SignalBus, Clock],
+      useFactory: (ds: DataSource, caches: CacheFactory, bus: SignalBus, clock: Clock) => new RevokedTokenRepository(ds, caches, bus, clock),
+    },
     repository(FleetStatistics),
     {
       provide: PasswordHasher,
