@@ -1,5 +1,6 @@
 import { RedisConnection, RedisHotData } from '@spot/redis';
 import { GlobalRiskTracker, PoolRiskFlag } from '@spot/global-risk';
+import { HealthMonitor } from '@spot/sentinel';
 import { ManualClock } from '@spot/core';
 import {
   ApiActor,
@@ -91,6 +92,26 @@ describeWithRedis('two APIs on one Redis', () => {
       await first.http().post('/api/auth/logout').set(bearer(token)).expect(200);
       const refused = await second.http().get('/api/admin/safe-mode').set(bearer(token)).expect(401);
       expect(refused.body.details.code).toBe('TOKEN_REVOKED');
+    });
+
+    it('keeps last heartbeats in Redis: the agents row is written at most every 2 minutes, readers and the offline sweep see the latest', async () => {
+      const owner = await new ApiActor(first).signup('Beat Co', 'ops@beat-redis.test');
+      const agent = await new ApiActor(second).register(owner.clientToken, { logical_agent_id: 'beat-1' });
+      const beat = () => second.http().post(`/api/agents/${agent.agentId}/heartbeat`).set(bearer(agent.agentToken)).send({}).expect(200);
+      const stored = async () => new Date((await first.dataSource.query('SELECT last_heartbeat_at AS at FROM agents WHERE id = ?', [agent.agentId]))[0].at).getTime();
+      await beat();
+      const firstBeat = clock.nowMs();
+      clock.advanceSeconds(60);
+      await beat();
+      expect(Math.abs((await stored()) - firstBeat)).toBeLessThan(1000); // not written again yet
+      const listed = await first.http().get(`/api/client/${owner.clientId}/agents`).set(bearer(owner.userToken)).expect(200);
+      expect(listed.body.items.find((a: { id: string }) => a.id === agent.agentId).last_heartbeat_at).toBe(clock.now().toISOString());
+      // Nine minutes of silence after the last beat: the row says 10, the cache 9, so the agent stays online.
+      clock.advanceSeconds(9 * 60);
+      expect(await first.app.get(HealthMonitor).markSilentAgentsOffline()).toBe(0);
+      expect((await first.http().get(`/api/client/${owner.clientId}/agents`).set(bearer(owner.userToken)).expect(200)).body.items.find((a: { id: string }) => a.id === agent.agentId).status).toBe('online');
+      clock.advanceSeconds(61);
+      expect(await first.app.get(HealthMonitor).markSilentAgentsOffline()).toBeGreaterThanOrEqual(1);
     });
 
     it('reports redis: ok in /health', async () => {

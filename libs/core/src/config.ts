@@ -101,7 +101,7 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'AWS_ENDPOINT_URL_PRICING', default: '', description: 'Another Price List API endpoint (standard AWS SDK variable); empty = AWS' },
   { name: 'SPOT_ADVISOR_URL', default: 'https://spot-bid-advisor.s3.amazonaws.com/spot-advisor-data.json', description: 'Spot Instance Advisor JSON refreshed every 6 hours; a wrong shape or unreachable URL keeps the last good copy' },
   { name: 'SPOT_ADVISOR_CACHE_PATH', default: './data/spot-advisor-data.json', description: 'Where the last good Spot Advisor document is kept (shared by the API and scheduler processes)' },
-  { name: 'REDIS_URL', default: '', description: 'redis://host:6379/0: rate limits, hot caches, risk flags, SAFE_MODE, the JWT deny-list and the model broadcast shared in Redis (falls back to the database while it is down); empty = database and in-process only' },
+  { name: 'REDIS_URL', default: '', description: 'redis://host:6379/0: rate limits, hot caches, risk flags, SAFE_MODE, the JWT deny-list, last heartbeats and the model broadcast shared in Redis (falls back to the database while it is down); empty = database and in-process only' },
   { name: 'REDIS_KEY_PREFIX', default: 'spot:', description: 'Prefix of every Redis key and channel, so several deployments can share one Redis' },
   { name: 'DEMO_FLEET', default: '1', description: 'npm start: 1 runs the demo client and its simulated fleet next to the API, 0 turns it off' },
   { name: 'DEMO_REPLAY_SPEED', default: '60', description: 'Demo fleet: trace time per real time (60 = an hour of real spot prices a minute)' },
