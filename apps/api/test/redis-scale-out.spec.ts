@@ -1,7 +1,7 @@
 import { RedisConnection, RedisHotData } from '@spot/redis';
 import { GlobalRiskTracker, PoolRiskFlag } from '@spot/global-risk';
 import { HealthMonitor } from '@spot/sentinel';
-import { ManualClock } from '@spot/core';
+import { ManualClock, SafeModeSwitch } from '@spot/core';
 import {
   ApiActor,
   bearer,
@@ -11,6 +11,7 @@ import {
   PrivateRedis,
   putSpotPrices,
   startTestApi,
+  startTestScheduler,
   TEST_ADMIN,
   TestApi,
   testRedisUrl,
@@ -55,7 +56,7 @@ describeWithRedis('two APIs on one Redis', () => {
       { instanceType: 'm5.large', az: 'eu-west-1c', price: 0.05 },
     ]);
 
-  describeEachDatabase('risk flags', (db) => {
+  describeEachDatabase('risk flags, sessions, heartbeats and SAFE_MODE', (db) => {
     const { clock, env } = world('risk', testRedisUrl);
     let first: TestApi;
     let second: TestApi;
@@ -112,6 +113,22 @@ describeWithRedis('two APIs on one Redis', () => {
       expect((await first.http().get(`/api/client/${owner.clientId}/agents`).set(bearer(owner.userToken)).expect(200)).body.items.find((a: { id: string }) => a.id === agent.agentId).status).toBe('online');
       clock.advanceSeconds(61);
       expect(await first.app.get(HealthMonitor).markSilentAgentsOffline()).toBeGreaterThanOrEqual(1);
+    });
+
+    it('SAFE_MODE set through API 1 is seen at once by a scheduler on the same Redis', async () => {
+      const scheduler = await startTestScheduler(db(), clock, undefined, { REDIS_URL: first.config.redis.url!, REDIS_KEY_PREFIX: first.config.redis.keyPrefix });
+      try {
+        await scheduler.get(RedisHotData).whenSubscribed();
+        const seen = new Promise((resolve) => scheduler.get(SafeModeSwitch).onChange(resolve));
+        const admin = (await first.http().post('/api/auth/token').set('X-Forwarded-For', '192.0.2.60').send(TEST_ADMIN).expect(200)).body.access_token;
+        await first.http().put('/api/admin/safe-mode').set(bearer(admin)).send({ on: true }).expect(200);
+        expect(await seen).toMatchObject({ on: true });
+        expect(await scheduler.get(SafeModeSwitch).isOn()).toBe(true);
+        await first.http().put('/api/admin/safe-mode').set(bearer(admin)).send({ on: false }).expect(200);
+        expect(await scheduler.get(SafeModeSwitch).isOn()).toBe(false);
+      } finally {
+        await scheduler.close();
+      }
     });
 
     it('reports redis: ok in /health', async () => {
