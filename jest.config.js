@@ -38,6 +38,7 @@ module.exports = {
     '^@spot/contracts$': '<rootDir>/libs/contracts/src',
     '^@spot/data-valve$': '<rootDir>/libs/data-valve/src',
     '^@spot/global-risk$': '<rootDir>/libs/global-risk/src',
+    '^@spot/redis$': '<rootDir>/libs/redis/src',
     '^@spot/command-tracker$': '<rootDir>/libs/command-tracker/src',
     '^@spot/calculations$': '<rootDir>/libs/calculations/src',
     '^@spot/decisions$': '<rootDir>/libs/decisions/src',

@@ -68,8 +68,8 @@ export async function openMigratedDataSource(database: TestDatabase): Promise<Da
  * Runs a describe block once per available dialect, with a fresh database each:
  *   describeEachDatabase('agents', (db) => { it(...) })
  */
-export function describeEachDatabase(name: string, body: (db: () => TestDatabase) => void): void {
-  for (const dialect of databaseDialects()) {
+export function describeEachDatabase(name: string, body: (db: () => TestDatabase) => void, options: { dialects?: Array<'sqlite' | 'mysql'> } = {}): void {
+  for (const dialect of databaseDialects().filter((d) => !options.dialects || options.dialects.includes(d))) {
     describe(`${name} [${dialect}]`, () => {
       let database: TestDatabase;
       beforeAll(async () => {

@@ -8,3 +8,4 @@ export * from './scheduler-app';
 export * from './virtual-timers';
 export * from './sqlite-lock';
 export * from './moto-lock';
+export * from './redis';

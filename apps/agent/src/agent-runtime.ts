@@ -87,7 +87,7 @@ export class AgentRuntime {
   }
 
   /** One heartbeat; returns the answer, or undefined when it had to register again instead. */
-  async heartbeat(): Promise<{ configChanged: boolean; replaced: boolean; currentInstanceId?: string | null } | undefined> {
+  async heartbeat(): Promise<{ configChanged: boolean; replaced: boolean; safeMode: boolean; currentInstanceId?: string | null } | undefined> {
     const session = this.session ?? (await this.register());
     const instance = await this.identity.read();
     try {
@@ -97,7 +97,7 @@ export class AgentRuntime {
       if (configChanged) session.config = await this.client.getConfig(session.agentId, session.agentToken);
       const replaced = answer.current_instance_id !== null && answer.current_instance_id !== instance.instanceId;
       if (replaced && session.role === 'primary') this.log('HEARTBEAT', 'WARN', `this instance was replaced by ${answer.current_instance_id}`);
-      return { configChanged, replaced, ...(session.role === 'replica' ? { currentInstanceId: answer.current_instance_id } : {}) };
+      return { configChanged, replaced, safeMode: answer.safe_mode === true, ...(session.role === 'replica' ? { currentInstanceId: answer.current_instance_id } : {}) };
     } catch (error) {
       if (error instanceof ControlPlaneError) this.onContact(!error.transient);
       if (error instanceof ControlPlaneError && (error.status === 401 || error.status === 404)) {

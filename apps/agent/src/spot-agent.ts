@@ -110,6 +110,22 @@ export class SpotAgent {
     return this.ctx.safeMode;
   }
 
+  /** Every AWS change is a DryRun: SAFE_MODE in this agent's settings, or the global one the control plane announces. */
+  get dryRunOnly(): boolean {
+    return this.ports.cloud.safeMode;
+  }
+
+  /**
+   * The global SAFE_MODE a super-admin sets (answered in every heartbeat): while on, every AWS
+   * change is a DryRun; off again, the agent's own SAFE_MODE setting decides.
+   */
+  private followGlobalSafeMode(on: boolean): void {
+    const wanted = on || this.ports.settings.dryRun === true;
+    if (this.ports.cloud.safeMode === wanted) return;
+    this.ports.cloud.setSafeMode(wanted);
+    this.log('SAFE-MODE', on ? 'ENTER' : 'EXIT', on ? 'the control plane set SAFE_MODE: every AWS change is a DryRun' : 'the control plane cleared SAFE_MODE: AWS changes run again');
+  }
+
   get instanceId(): string | undefined {
     return this.ctx.instanceId;
   }
@@ -225,6 +241,7 @@ export class SpotAgent {
       if (role && role !== this.ctx.role) this.ctx.setRole(role);
       return;
     }
+    this.followGlobalSafeMode(beat.safeMode);
     if (this.ctx.role === 'replica' && beat.currentInstanceId === this.ctx.instanceId) {
       const promotedReplicaId = this.runtime.replicaId;
       this.runtime.becomePrimary();

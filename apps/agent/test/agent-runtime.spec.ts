@@ -41,7 +41,7 @@ describeEachDatabase('agent runtime against the real API', (db) => {
     const runtime = new AgentRuntime({ apiUrl: baseUrl, clientToken, logicalAgentId: 'web-7' }, source, new ControlPlaneClient(baseUrl), logger);
     const first = await runtime.register();
     expect(first.config.intervals.heartbeat_seconds).toBe(60);
-    expect(await runtime.heartbeat()).toEqual({ configChanged: false, replaced: false });
+    expect(await runtime.heartbeat()).toEqual({ configChanged: false, replaced: false, safeMode: false });
 
     source.instance = { ...source.instance, instanceId: 'i-0123456789abcdef1', az: 'eu-west-1c' };
     const moved = await runtime.register();
@@ -59,7 +59,7 @@ describeEachDatabase('agent runtime against the real API', (db) => {
     expect(runtime.current?.config).toMatchObject({ config_version: 2, terminate_wait_seconds: 60 });
 
     await api.dataSource.query('UPDATE agents SET config_version = 3, auto_switch_enabled = ? WHERE id = ?', [false, session.agentId]);
-    expect(await runtime.heartbeat()).toEqual({ configChanged: true, replaced: false });
+    expect(await runtime.heartbeat()).toEqual({ configChanged: true, replaced: false, safeMode: false });
     expect(runtime.current?.config).toMatchObject({ config_version: 3, auto_switch_enabled: false });
   });
 

@@ -10,6 +10,7 @@ import { AccountService, IdentityModule } from '@spot/identity';
 import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
 import { PriceListModule } from '@spot/price-list';
+import { RedisModule } from '@spot/redis';
 import { SentinelModule } from '@spot/sentinel';
 import { UserJwtStrategy } from './auth/user-jwt.strategy';
 import { AdminClientsController } from './controllers/admin-clients.controller';
@@ -60,6 +61,8 @@ export class ApiModule {
       imports: [
         CoreModule.forRoot(config, { component: 'CORE-API', logger }),
         PersistenceModule.forRoot(),
+        // Shared limits, caches and broadcasts when REDIS_URL is set (docs/architecture.md "Redis").
+        ...(config.redis.url ? [RedisModule.forRoot(config)] : []),
         CatalogModule,
         GlobalRiskModule,
         IdentityModule,

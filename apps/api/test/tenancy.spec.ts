@@ -67,6 +67,8 @@ const ROUTES: Record<string, Access> = {
   'POST /api/notifications/{id}/read': 'tenant',
   'GET /api/admin/system-health': 'super_admin',
   'GET /api/admin/growth': 'super_admin',
+  'GET /api/admin/safe-mode': 'super_admin',
+  'PUT /api/admin/safe-mode': 'super_admin',
 };
 
 /** A well-formed id nobody has, for the second path parameter. */

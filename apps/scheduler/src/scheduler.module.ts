@@ -9,6 +9,7 @@ import { GlobalRiskModule } from '@spot/global-risk';
 import { IdentityModule } from '@spot/identity';
 import { NotificationsModule } from '@spot/notifications';
 import { PersistenceModule } from '@spot/persistence';
+import { RedisModule } from '@spot/redis';
 import { PriceListModule } from '@spot/price-list';
 import { SentinelModule } from '@spot/sentinel';
 import { JobRunner } from './job-runner';
@@ -52,6 +53,8 @@ export class SchedulerModule {
       imports: [
         CoreModule.forRoot(config, { component: 'WORK-SCHED', logger }),
         PersistenceModule.forRoot(),
+        // Shared limits, caches and broadcasts when REDIS_URL is set (docs/architecture.md "Redis").
+        ...(config.redis.url ? [RedisModule.forRoot(config)] : []),
         CatalogModule,
         GlobalRiskModule,
         IdentityModule,

@@ -1,6 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ManualClock } from '@spot/core';
+import { ManualClock, SafeModeSwitch } from '@spot/core';
+import { DecisionLoop } from '@spot/decisions';
+import { ReplicaCoordinator } from '@spot/replicas';
 import { ClientEntity, CommandEntity, InstanceEntity, SavingsSnapshotEntity } from '@spot/persistence';
 import { describeEachDatabase, insertClientWithAgent, putSpotPrices, startTestScheduler } from '@spot/testing';
 import { CommandExpiryJob } from '../src/jobs/command-expiry.job';
@@ -44,6 +46,22 @@ describeEachDatabase('decision, command-expiry and savings jobs', (db) => {
     clock.advanceSeconds(301);
     expect(await app.get(CommandExpiryJob).run()).toEqual({ status: 'completed', summary: 'expired 1 stale command' });
     expect(await commands.countBy({ agentId: auto.agent.id, status: 'expired' })).toBe(1);
+  });
+
+  it('issues no automatic command while the global SAFE_MODE is on (recommendations are still recorded)', async () => {
+    const auto = await insertClientWithAgent(dataSource, clock.now());
+    await putSpotPrices(dataSource, clock, [{ instanceType: 'm5.large', az: 'eu-west-1b', price: 0.03 }]);
+    const safeMode = app.get(SafeModeSwitch);
+    await safeMode.set(true, { userId: '00000000-0000-4000-8000-000000000001', reason: 'drill' });
+    const summary = await app.get(DecisionLoop).runOnce();
+    expect(summary.outcomes['command-issued']).toBe(0);
+    expect(summary.outcomes['recommendation-only']).toBeGreaterThanOrEqual(1);
+    expect(await dataSource.getRepository(CommandEntity).countBy({ agentId: auto.agent.id })).toBe(0);
+    expect(await app.get(ReplicaCoordinator).run()).toMatchObject({ created: 0, terminated: 0 });
+    await safeMode.set(false, { userId: '00000000-0000-4000-8000-000000000001' });
+    clock.advanceSeconds(1);
+    expect((await app.get(DecisionLoop).runOnce()).outcomes['command-issued']).toBeGreaterThanOrEqual(1);
+    expect(await dataSource.getRepository(CommandEntity).countBy({ agentId: auto.agent.id, origin: 'automatic' })).toBe(1);
   });
 
   it('snapshots yesterday for every client', async () => {

@@ -73,9 +73,20 @@ export class PricingHealthDto {
   spot_advisor: SpotAdvisorHealthDto;
 }
 
+export class RedisHealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded'], description: 'degraded: Redis is unreachable and the API serves on the database and its own memory (HTTP stays 200)' })
+  status: string;
+
+  @ApiPropertyOptional()
+  error?: string;
+}
+
 export class HealthComponentsDto {
   @ApiProperty({ type: DatabaseHealthDto })
   database: DatabaseHealthDto;
+
+  @ApiPropertyOptional({ type: RedisHealthDto, description: 'Present when REDIS_URL is set' })
+  redis?: RedisHealthDto;
 }
 
 export class HealthResponseDto {

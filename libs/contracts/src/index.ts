@@ -41,7 +41,7 @@ export {
   INSTANCE_STATUS_FILTERS,
 } from './client/client-views.dto';
 export { ClientTokenRotatedDto } from './client/client-token.dto';
-export { HealthResponseDto, HealthComponentsDto, DatabaseHealthDto, PricingHealthDto, OnDemandPricingHealthDto, SpotAdvisorHealthDto, PricingRegionDto } from './health.dto';
+export { HealthResponseDto, HealthComponentsDto, DatabaseHealthDto, RedisHealthDto, PricingHealthDto, OnDemandPricingHealthDto, SpotAdvisorHealthDto, PricingRegionDto } from './health.dto';
 export { PriceObservationDto, PricingReportRequestDto, PricingReportResponseDto, RejectedObservationDto } from './pricing/pricing-report.dto';
 export {
   PRICE_SOURCES,
@@ -108,3 +108,4 @@ export { ListNotificationsQueryDto, NotificationDto, NotificationPageDto, Marked
 export { SystemHealthDto, JobRunDto, AgentStatusCountsDto, GrowthQueryDto, GrowthDayDto, GrowthDto } from './sentinel/system-health.dto';
 export { MODEL_SESSION_STATUSES, ModelUploadRequestDto, ModelValidationDto, ModelSessionDto, ModelSessionPageDto, ActivateModelRequestDto, ModelRollbackDto } from './models/ml-models.dto';
 export { OnDemandPriceQualityDto, MissingOnDemandPriceDto } from './pricing/ondemand-prices.dto';
+export { SetSafeModeRequestDto, SafeModeDto } from './admin/safe-mode.dto';

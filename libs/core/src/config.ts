@@ -37,6 +37,8 @@ export interface SpotConfig {
   priceConsensus: { threshold: number; confirmation: 'aws' | 'none' };
   /** Public AWS price data (issue 23): on-demand prices from the Price List API, Spot Advisor refresh. */
   pricing: PricingConfig;
+  /** Shared hot data (issue 15, docs/architecture.md "Redis"): absent url = database and in-process only. */
+  redis: { url?: string; keyPrefix: string };
 }
 
 export interface PricingConfig {
@@ -103,6 +105,8 @@ export const CONFIG_VARIABLES: Array<{ name: string; default?: string; descripti
   { name: 'SPOT_ADVISOR_CACHE_PATH', default: './data/spot-advisor-data.json', description: 'Where the last good Spot Advisor document is kept (shared by the API and scheduler processes)' },
   { name: 'PRICE_CONSENSUS_THRESHOLD_PERCENT', default: '25', description: 'A spot price this far (percent) from the other clients\' consensus, or a jump this far from the previous clean value with no second source, is held as a suspect' },
   { name: 'PRICE_CONFIRMATION_SOURCE', default: 'aws', description: "aws: the scheduler confirms held spot prices with the control plane's own DescribeSpotPriceHistory (SDK default credential chain; without credentials nothing is confirmed that way) | none" },
+  { name: 'REDIS_URL', default: '', description: 'redis://host:6379/0: rate limits, hot caches, risk flags, SAFE_MODE, the JWT deny-list, last heartbeats and the model broadcast shared in Redis (falls back to the database while it is down); empty = database and in-process only' },
+  { name: 'REDIS_KEY_PREFIX', default: 'spot:', description: 'Prefix of every Redis key and channel, so several deployments can share one Redis' },
   { name: 'DEMO_FLEET', default: '1', description: 'npm start: 1 runs the demo client and its simulated fleet next to the API, 0 turns it off' },
   { name: 'DEMO_REPLAY_SPEED', default: '60', description: 'Demo fleet: trace time per real time (60 = an hour of real spot prices a minute)' },
   { name: 'DEMO_SEED', default: '7', description: 'Demo fleet: seed of the simulated market and ids (same seed, same run)' },
@@ -206,9 +210,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       threshold: read.int('PRICE_CONSENSUS_THRESHOLD_PERCENT', 25, 1, 1000) / 100,
       confirmation: read.oneOf('PRICE_CONFIRMATION_SOURCE', ['aws', 'none'] as const, 'aws'),
     },
+    redis: readRedis(read),
   };
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;
+}
+
+function readRedis(read: EnvReader): SpotConfig['redis'] {
+  const url = read.string('REDIS_URL');
+  if (url && !/^rediss?:\/\/[^/]/.test(url)) read.problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${url}")`);
+  const keyPrefix = read.string('REDIS_KEY_PREFIX') ?? 'spot:';
+  if (!/^[A-Za-z0-9:._-]{1,40}$/.test(keyPrefix)) read.problems.push('REDIS_KEY_PREFIX must be 1-40 characters of letters, digits, ":", ".", "_" or "-"');
+  return { ...(url ? { url } : {}), keyPrefix };
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;

@@ -3,6 +3,8 @@ import { Clock, SystemClock } from './clock';
 import { SpotConfig } from './config';
 import { CryptoIdGenerator, IdGenerator } from './ids';
 import { StructuredLogger } from './logging/structured-logger';
+import { SharedHotData } from './shared-hot-data';
+import { InProcessSignalBus, SignalBus } from './signal-bus';
 import { CacheFactory, InMemoryCacheFactory } from './ttl-cache';
 
 export const SPOT_CONFIG = Symbol('SPOT_CONFIG');
@@ -29,9 +31,22 @@ export class CoreModule {
             new StructuredLogger({ level: config.logging.level, format: config.logging.format, clock, defaultComponent: options.component }),
           inject: [Clock],
         },
-        { provide: CacheFactory, useFactory: (clock: Clock) => new InMemoryCacheFactory(clock), inject: [Clock] },
+        // Redis when RedisModule (REDIS_URL) is there, with the in-process cache/bus as the fallback.
+        {
+          provide: CacheFactory,
+          useFactory: (clock: Clock, shared?: SharedHotData) => {
+            const local = new InMemoryCacheFactory(clock);
+            return shared ? shared.caches(local) : local;
+          },
+          inject: [Clock, { token: SharedHotData, optional: true }],
+        },
+        {
+          provide: SignalBus,
+          useFactory: (shared?: SharedHotData) => (shared ? shared.signalBus(new InProcessSignalBus()) : new InProcessSignalBus()),
+          inject: [{ token: SharedHotData, optional: true }],
+        },
       ],
-      exports: [SPOT_CONFIG, Clock, IdGenerator, StructuredLogger, CacheFactory],
+      exports: [SPOT_CONFIG, Clock, IdGenerator, StructuredLogger, CacheFactory, SignalBus],
     };
   }
 }

@@ -14,4 +14,8 @@ export type { LogEvent, LogLevel } from './logging/log-format';
 export { RateLimiter, InMemoryRateLimiter } from './rate-limiter';
 export type { RateLimitDecision } from './rate-limiter';
 export { TtlCache, CacheFactory, InMemoryTtlCache, InMemoryCacheFactory } from './ttl-cache';
+export { SignalBus, InProcessSignalBus } from './signal-bus';
+export { SharedHotData } from './shared-hot-data';
+export { SafeModeSwitch } from './safe-mode';
+export type { SafeModeState } from './safe-mode';
 export { CoreModule, SPOT_CONFIG } from './core.module';

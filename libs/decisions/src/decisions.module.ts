@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstanceCatalog } from '@spot/catalog';
 import { CommandTracker, CommandTrackerModule } from '@spot/command-tracker';
-import { CacheFactory, Clock, IdGenerator } from '@spot/core';
+import { CacheFactory, Clock, IdGenerator, SafeModeSwitch } from '@spot/core';
 import { CandidatePools, DataValveModule, MarketPrices } from '@spot/data-valve';
 import { GlobalRiskTracker } from '@spot/global-risk';
 import { AgentRegistry, ClientService, IdentityModule } from '@spot/identity';
@@ -47,7 +47,7 @@ const factory = <T>(type: new (...args: never[]) => T, inject: unknown[]) => ({
     { provide: PoolInterruptionHistory, inject: [GlobalRiskTracker], useFactory: (tracker: GlobalRiskTracker) => new GlobalRiskInterruptionHistory(tracker) },
     factory(DecisionInputs, [DataSource, InstanceCatalog, CandidatePools, MarketPrices, GlobalRiskTracker, PoolInterruptionHistory, AgentRegistry, Clock, CacheFactory]),
     factory(DecisionService, [DataSource, TransactionRunner, AgentRegistry, DecisionInputs, ContractEnforcer, DecisionEngine, CommandTracker, SystemEventLog, Clock, IdGenerator]),
-    factory(DecisionLoop, [AgentRegistry, DecisionService, SystemEventLog]),
+    factory(DecisionLoop, [AgentRegistry, DecisionService, SystemEventLog, SafeModeSwitch]),
     factory(SavingsLedger, [DataSource, AgentRegistry, ClientService, Clock]),
     factory(SwitchRecorder, [TransactionRunner, AgentRegistry, InstanceCatalog, MarketPrices, SavingsLedger, SystemEventLog, Clock, IdGenerator]),
     factory(SwitchHistory, [DataSource]),

@@ -1,4 +1,4 @@
-import { CacheFactory, Clock, TtlCache } from '@spot/core';
+import { CacheFactory, Clock, SignalBus, TtlCache } from '@spot/core';
 import { InterruptionHistory } from './interruption-history';
 
 /** How long an interrupted pool stays off-limits for every client (seed 003 SVC-RISK-GLB). */
@@ -20,6 +20,9 @@ export interface PoolRiskFlag {
   lastSignal: string;
 }
 
+/** The channel a new flag is broadcast on, so every process stops using the pool at once. */
+export const RISK_FLAG_CHANNEL = 'global-risk:flag';
+
 export interface PoolInterruption {
   region: string;
   az: string;
@@ -38,14 +41,33 @@ export interface PoolInterruption {
 export class GlobalRiskTracker {
   private readonly flags: TtlCache;
   private readonly counters: TtlCache;
+  private readonly listeners = new Set<(flag: PoolRiskFlag) => void>();
 
   constructor(
     caches: CacheFactory,
     private readonly clock: Clock,
     private readonly log?: InterruptionHistory,
+    private readonly bus?: SignalBus,
   ) {
     this.flags = caches.namespace('global-risk:flags', { maxEntries: 100_000 });
     this.counters = caches.namespace('global-risk:counts', { maxEntries: 100_000 });
+    // A flag raised by any process (Redis pub/sub when REDIS_URL is set) goes into this process's
+    // view at once; with the Redis cache it is there already and this only tells the listeners.
+    bus?.subscribe(RISK_FLAG_CHANNEL, (message) => void this.received(message as PoolRiskFlag).catch(() => undefined));
+  }
+
+  /** Called for every flag raised in any process reached by the signal bus (this one included). */
+  onFlagged(listener: (flag: PoolRiskFlag) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async received(flag: PoolRiskFlag): Promise<void> {
+    if (typeof flag?.poolId !== 'string' || typeof flag.expiresAt !== 'string') return;
+    const left = new Date(flag.expiresAt).getTime() - this.clock.nowMs();
+    const known = await this.flags.get<PoolRiskFlag>(flag.poolId);
+    if (left > 0 && (!known || known.lastSeen < flag.lastSeen)) await this.flags.set(flag.poolId, flag, left);
+    for (const listener of [...this.listeners]) listener(flag);
   }
 
   /** Flags the pool (renewing the 30-minute window) and counts the interruption. */
@@ -66,6 +88,7 @@ export class GlobalRiskTracker {
     };
     await this.flags.set(poolId, flag, RISK_FLAG_TTL_MS);
     await this.counters.increment(poolId, INTERRUPTION_COUNT_WINDOW_MS);
+    await this.bus?.publish(RISK_FLAG_CHANNEL, flag);
     return flag;
   }
 

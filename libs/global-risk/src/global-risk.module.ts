@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CacheFactory, Clock } from '@spot/core';
+import { CacheFactory, Clock, SignalBus } from '@spot/core';
 import { GlobalRiskTracker } from './global-risk-tracker';
 import { InterruptionHistory } from './interruption-history';
 
@@ -11,8 +11,8 @@ import { InterruptionHistory } from './interruption-history';
     { provide: InterruptionHistory, inject: [DataSource], useFactory: (ds: DataSource) => new InterruptionHistory(ds) },
     {
       provide: GlobalRiskTracker,
-      inject: [CacheFactory, Clock, InterruptionHistory],
-      useFactory: (c: CacheFactory, k: Clock, h: InterruptionHistory) => new GlobalRiskTracker(c, k, h),
+      inject: [CacheFactory, Clock, InterruptionHistory, SignalBus],
+      useFactory: (c: CacheFactory, k: Clock, h: InterruptionHistory, b: SignalBus) => new GlobalRiskTracker(c, k, h, b),
     },
   ],
   exports: [GlobalRiskTracker, InterruptionHistory],

@@ -1,4 +1,4 @@
-export { GlobalRiskTracker, RISK_FLAG_TTL_MS, INTERRUPTION_COUNT_WINDOW_MS } from './global-risk-tracker';
+export { GlobalRiskTracker, RISK_FLAG_TTL_MS, RISK_FLAG_CHANNEL, INTERRUPTION_COUNT_WINDOW_MS } from './global-risk-tracker';
 export type { PoolRiskFlag, PoolInterruption } from './global-risk-tracker';
 export { fallbackTiers } from './fallback-order';
 export type { FallbackCandidate, FallbackTier } from './fallback-order';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, IdGenerator, RateLimiter, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { CacheFactory, Clock, IdGenerator, RateLimiter, SignalBus, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { NotificationService, NotificationsModule } from '@spot/notifications';
 import { SystemEventLog, TransactionRunner } from '@spot/persistence';
 import { AccountService } from './accounts/account.service';
@@ -16,6 +16,7 @@ import { ClientRepository } from './clients/client.repository';
 import { ClientService } from './clients/client.service';
 import { RevokedTokenRepository } from './tokens/revoked-token.repository';
 import { TokenService } from './tokens/token.service';
+import { HeartbeatLedger } from './agents/heartbeat-ledger';
 
 const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inject: [DataSource], useFactory: (ds: DataSource) => new type(ds) });
 
@@ -31,7 +32,16 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
     repository(UserRepository),
     repository(AgentRepository),
     repository(InstanceRepository),
-    repository(RevokedTokenRepository),
+    {
+      provide: HeartbeatLedger,
+      inject: [CacheFactory, SignalBus, Clock],
+      useFactory: (caches: CacheFactory, bus: SignalBus, clock: Clock) => new HeartbeatLedger(caches, bus, clock),
+    },
+    {
+      provide: RevokedTokenRepository,
+      inject: [DataSource, CacheFactory, SignalBus, Clock],
+      useFactory: (ds: DataSource, caches: CacheFactory, bus: SignalBus, clock: Clock) => new RevokedTokenRepository(ds, caches, bus, clock),
+    },
     repository(FleetStatistics),
     {
       provide: PasswordHasher,
@@ -66,7 +76,7 @@ const repository = <T>(type: new (ds: DataSource) => T) => ({ provide: type, inj
     },
     {
       provide: AgentRegistry,
-      inject: [AgentRepository, InstanceRepository, ClientRepository, TokenService, TransactionRunner, SystemEventLog, Clock, IdGenerator],
+      inject: [AgentRepository, InstanceRepository, ClientRepository, TokenService, TransactionRunner, SystemEventLog, Clock, IdGenerator, HeartbeatLedger],
       useFactory: (...deps: ConstructorParameters<typeof AgentRegistry>) => new AgentRegistry(...deps),
     },
     { provide: CleanupLog, inject: [DataSource, Clock], useFactory: (ds: DataSource, clock: Clock) => new CleanupLog(ds, clock) },

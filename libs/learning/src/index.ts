@@ -9,7 +9,7 @@ export type { FeatureMatrix } from './models/onnx-contract';
 export { runModelIsolated } from './models/isolated-validator';
 export type { IsolatedRun } from './models/isolated-validator';
 export { OnnxModelEngine, predictPools } from './models/onnx-engine';
-export { ActiveModelEngine, LIVE_MODEL_CHECK_MS, engineNameOf } from './models/active-model-engine';
+export { ActiveModelEngine, LIVE_MODEL_CHECK_MS, BROADCAST_MODEL_CHECK_MS, MODEL_SWAP_CHANNEL, engineNameOf } from './models/active-model-engine';
 export { ModelRegistry, MODEL_SESSIONS_KEPT, MAX_MODEL_BYTES } from './models/model-registry';
 export type { UploadedFile, ModelRegistryOptions, ModelValidation } from './models/model-registry';
 export { LearningModule } from './learning.module';

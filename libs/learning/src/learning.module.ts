@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { Clock, IdGenerator, SignalBus, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { DataValveModule, MarketPrices } from '@spot/data-valve';
 import { ACTIVE_DECISION_ENGINE } from '@spot/decisions';
 import { InterruptionHistory } from '@spot/global-risk';
@@ -27,7 +27,7 @@ import { PoolEvidenceSource } from './risk/pool-evidence';
       useFactory: (ds: DataSource, history: InterruptionHistory, prices: MarketPrices) => new DatabasePoolEvidence(ds, history, prices),
     },
     { provide: LearnedEngine, inject: [PoolEvidenceSource], useFactory: (evidence: PoolEvidenceSource) => new LearnedEngine(evidence) },
-    { provide: ActiveModelEngine, inject: [DataSource, LearnedEngine, Clock], useFactory: (ds: DataSource, learned: LearnedEngine, clock: Clock) => new ActiveModelEngine(ds, learned, clock) },
+    { provide: ActiveModelEngine, inject: [DataSource, LearnedEngine, Clock, SignalBus], useFactory: (ds: DataSource, learned: LearnedEngine, clock: Clock, bus: SignalBus) => new ActiveModelEngine(ds, learned, clock, bus) },
     {
       provide: ModelRegistry,
       inject: [DataSource, TransactionRunner, ActiveModelEngine, SystemEventLog, Clock, IdGenerator, SPOT_CONFIG],

@@ -7,6 +7,7 @@ export type { HeldLock } from './database-lock';
 export { migrateDatabase, assertNoPendingMigrations, PendingMigrationsError, MIGRATION_LOCK } from './migration-runner';
 export { TransactionRunner, isUniqueViolation, isSqliteBusy, writeLock } from './transaction-runner';
 export { SystemEventLog } from './system-event-log';
+export { RecordedSafeMode, SAFE_MODE_EVENT } from './recorded-safe-mode';
 export { insertRow } from './insert-row';
 export { insertMany } from './insert-many';
 export type { InsertManyOptions } from './insert-many';

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock, IdGenerator, RateLimiter, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
+import { CacheFactory, Clock, IdGenerator, RateLimiter, SafeModeSwitch, SharedHotData, SignalBus, SPOT_CONFIG, SpotConfig, StructuredLogger } from '@spot/core';
 import { createDataSource } from './data-source.factory';
 import { DatabaseHealth } from './database-health';
 import { DatabaseLock } from './database-lock';
@@ -8,6 +8,7 @@ import { DatabaseRateLimiter } from './database-rate-limiter';
 import { assertNoPendingMigrations, migrateDatabase } from './migration-runner';
 import { JobRunLog } from './job-run-log';
 import { JobPeriodLedger } from './job-period-ledger';
+import { RecordedSafeMode } from './recorded-safe-mode';
 import { SystemEventLog } from './system-event-log';
 import { TransactionRunner } from './transaction-runner';
 
@@ -51,7 +52,20 @@ export class PersistenceModule {
         { provide: DatabaseHealth, inject: [DataSource], useFactory: (ds: DataSource) => new DatabaseHealth(ds) },
         { provide: JobRunLog, inject: [DataSource], useFactory: (ds: DataSource) => new JobRunLog(ds) },
         // Sign-in, sign-up and emergency-admission limits hold across processes and restarts (DESIGN.md §9).
-        { provide: RateLimiter, inject: [DataSource, Clock], useFactory: (ds: DataSource, clock: Clock) => new DatabaseRateLimiter(ds, clock) },
+        // With REDIS_URL (libs/redis) counted in Redis, the database counting while Redis is down.
+        {
+          provide: RateLimiter,
+          inject: [DataSource, Clock, { token: SharedHotData, optional: true }],
+          useFactory: (ds: DataSource, clock: Clock, shared?: SharedHotData) => {
+            const database = new DatabaseRateLimiter(ds, clock);
+            return shared ? shared.rateLimiter(database) : database;
+          },
+        },
+        {
+          provide: SafeModeSwitch,
+          inject: [SystemEventLog, CacheFactory, SignalBus],
+          useFactory: (events: SystemEventLog, caches: CacheFactory, bus: SignalBus) => new RecordedSafeMode(events, caches, bus),
+        },
         { provide: JobPeriodLedger, inject: [DataSource], useFactory: (ds: DataSource) => new JobPeriodLedger(ds) },
         {
           provide: SystemEventLog,
@@ -59,7 +73,7 @@ export class PersistenceModule {
           useFactory: (ds: DataSource, clock: Clock, ids: IdGenerator) => new SystemEventLog(ds, clock, ids),
         },
       ],
-      exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog, JobRunLog, JobPeriodLedger, RateLimiter],
+      exports: [DataSource, TransactionRunner, DatabaseLock, DatabaseHealth, SystemEventLog, JobRunLog, JobPeriodLedger, RateLimiter, SafeModeSwitch],
     };
   }
 }

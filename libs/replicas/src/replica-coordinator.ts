@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, In } from 'typeorm';
-import { isDomainError } from '@spot/core';
+import { isDomainError, SafeModeSwitch } from '@spot/core';
 import { AgentRegistry } from '@spot/identity';
 import { ReplicaInstanceEntity, TransactionRunner } from '@spot/persistence';
 import { ReplicaCostLedger } from './replica-cost-ledger';
@@ -28,10 +28,16 @@ export class ReplicaCoordinator {
     private readonly registry: AgentRegistry,
     private readonly replicas: ReplicaService,
     private readonly costs: ReplicaCostLedger,
+    private readonly safeMode?: SafeModeSwitch,
   ) {}
 
   async run(): Promise<CoordinatorReport> {
     const report: CoordinatorReport = { created: 0, terminated: 0, costEntries: 0, deferred: 0 };
+    // The global SAFE_MODE: no automatic command (create/terminate replicas); costs still accrue.
+    if (await this.safeMode?.isOn()) {
+      report.costEntries = await this.costs.accrue(await this.dataSource.getRepository(ReplicaInstanceEntity).findBy({ isActive: true, status: In(LIVE_STATUSES) }));
+      return report;
+    }
     for (const candidate of await this.registry.agentsInManualReplicaMode()) {
       await this.tx.run((manager) => this.keepOneStandby(manager, candidate.id, report)).catch((error: unknown) => {
         // One agent's refusal (pending emergency command, agent not placed …) must not stop the round.

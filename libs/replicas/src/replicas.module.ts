@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InstanceCatalog } from '@spot/catalog';
-import { Clock, IdGenerator, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { Clock, IdGenerator, SafeModeSwitch, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { CommandTracker, CommandTrackerModule } from '@spot/command-tracker';
 import { CandidatePools, DataValveModule } from '@spot/data-valve';
 import { DecisionsModule, SwitchRecorder } from '@spot/decisions';
@@ -59,7 +59,7 @@ import { LeftoverInstanceTermination } from './leftover-instance-termination';
     },
     {
       provide: ReplicaCoordinator,
-      inject: [DataSource, TransactionRunner, AgentRegistry, ReplicaService, ReplicaCostLedger],
+      inject: [DataSource, TransactionRunner, AgentRegistry, ReplicaService, ReplicaCostLedger, SafeModeSwitch],
       useFactory: (...deps: ConstructorParameters<typeof ReplicaCoordinator>) => new ReplicaCoordinator(...deps),
     },
   ],

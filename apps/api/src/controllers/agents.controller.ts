@@ -9,7 +9,7 @@ import {
   RegisterAgentRequestDto,
   RegisterAgentResponseDto,
 } from '@spot/contracts';
-import { Clock } from '@spot/core';
+import { Clock, SafeModeSwitch } from '@spot/core';
 import { AgentPrincipal, AgentRegistry, CleanupLog, ClientPrincipal, Principal } from '@spot/identity';
 import { AgentRoleRegistration } from '@spot/replicas';
 import { HealthMonitor } from '@spot/sentinel';
@@ -27,6 +27,7 @@ export class AgentsController {
     private readonly health: HealthMonitor,
     private readonly cleanups: CleanupLog,
     private readonly clock: Clock,
+    private readonly safeMode: SafeModeSwitch,
   ) {}
 
   /**
@@ -96,8 +97,9 @@ export class AgentsController {
     return this.heartbeatAnswer(agent, serverTime);
   }
 
-  private heartbeatAnswer(agent: { id: string; status: string; configVersion: number; instanceId: string | null }, serverTime: Date): HeartbeatResponseDto {
+  private async heartbeatAnswer(agent: { id: string; status: string; configVersion: number; instanceId: string | null }, serverTime: Date): Promise<HeartbeatResponseDto> {
     return {
+      safe_mode: await this.safeMode.isOn(),
       agent_id: agent.id,
       status: agent.status,
       config_version: agent.configVersion,

@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { HealthResponseDto, OnDemandPricingHealthDto, PricingHealthDto } from '@spot/contracts';
-import { Clock, SPOT_CONFIG, SpotConfig } from '@spot/core';
+import { Clock, SharedHotData, SPOT_CONFIG, SpotConfig } from '@spot/core';
 import { DatabaseHealth } from '@spot/persistence';
 import { PricingStatus, PricingStatusReport } from '@spot/price-list';
 
@@ -19,6 +19,7 @@ export class HealthController {
     private readonly pricing: PricingStatus,
     private readonly clock: Clock,
     @Inject(SPOT_CONFIG) private readonly config: SpotConfig,
+    @Optional() private readonly hotData?: SharedHotData,
   ) {
     this.startedAt = clock.nowMs();
   }
@@ -28,13 +29,13 @@ export class HealthController {
   @ApiOkResponse({ type: HealthResponseDto })
   @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'A component is down' })
   async getHealth(@Res({ passthrough: true }) response: Response): Promise<HealthResponseDto> {
-    const db = await this.database.check();
+    const [db, redis] = await Promise.all([this.database.check(), this.hotData?.health()]);
     const ok = db.status === 'ok';
     response.status(ok ? 200 : 503);
     // Informational: the shipped file is a working fallback, so it never makes the process unhealthy.
     const pricing = ok ? await this.pricing.report({ maxAgeMs: HEALTH_PRICING_MAX_AGE_MS }).then(toPricingHealth, () => undefined) : undefined;
     return {
-      status: ok ? 'ok' : 'degraded',
+      status: ok && redis?.status !== 'degraded' ? 'ok' : 'degraded',
       version: this.config.version,
       uptime_seconds: Math.max(0, Math.round((this.clock.nowMs() - this.startedAt) / 1000)),
       time: this.clock.now().toISOString(),
@@ -46,6 +47,8 @@ export class HealthController {
           pending_migrations: db.pendingMigrations,
           ...(db.error ? { error: db.error } : {}),
         },
+        // Redis down degrades, never fails: everything it holds falls back to the database (docs/architecture.md "Redis").
+        ...(redis ? { redis: { status: redis.status, ...(redis.error ? { error: redis.error } : {}) } } : {}),
       },
       ...(pricing ? { pricing } : {}),
     };

@@ -468,6 +468,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/safe-mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getSafeMode"];
+        put: operations["setSafeMode"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agents/{id}/rebalance-recommendation": {
         parameters: {
             query?: never;
@@ -914,8 +930,18 @@ export interface components {
             pending_migrations: boolean | null;
             error?: string;
         };
+        RedisHealthDto: {
+            /**
+             * @description degraded: Redis is unreachable and the API serves on the database and its own memory (HTTP stays 200)
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            error?: string;
+        };
         HealthComponentsDto: {
             database: components["schemas"]["DatabaseHealthDto"];
+            /** @description Present when REDIS_URL is set */
+            redis?: components["schemas"]["RedisHealthDto"];
         };
         PricingRegionDto: {
             /** @example us-east-1 */
@@ -1504,6 +1530,8 @@ export interface components {
             current_instance_id: string | null;
             /** @example 2026-11-24T20:00:00.000Z */
             server_time: string;
+            /** @description The global SAFE_MODE (set by a super-admin): while true, make every AWS change a DryRun */
+            safe_mode: boolean;
         };
         CleanupReportRequestDto: {
             /**
@@ -2216,6 +2244,23 @@ export interface components {
         GrowthDto: {
             /** @description One entry per day, oldest first */
             days: components["schemas"]["GrowthDayDto"][];
+        };
+        SafeModeDto: {
+            on: boolean;
+            /**
+             * Format: uuid
+             * @description The super-admin who set it last
+             */
+            changed_by: string | null;
+            /** Format: date-time */
+            changed_at: string | null;
+            reason: string | null;
+        };
+        SetSafeModeRequestDto: {
+            /** @description true: every agent works in DryRun and the control plane issues no automatic command */
+            on: boolean;
+            /** @description Why (kept in the system event log) */
+            reason?: string;
         };
         RebalanceReportDto: {
             /**
@@ -4286,6 +4331,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GrowthDto"];
+                };
+            };
+            /** @description Invalid input; details.fields names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Credentials valid but not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    getSafeMode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeModeDto"];
+                };
+            };
+            /** @description Invalid input; details.fields names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Credentials valid but not allowed here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    setSafeMode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetSafeModeRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SafeModeDto"];
                 };
             };
             /** @description Invalid input; details.fields names each offending field */

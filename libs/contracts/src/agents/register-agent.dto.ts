@@ -180,4 +180,7 @@ export class HeartbeatResponseDto {
 
   @ApiProperty({ example: '2026-11-24T20:00:00.000Z' })
   server_time: string;
+
+  @ApiProperty({ description: 'The global SAFE_MODE (set by a super-admin): while true, make every AWS change a DryRun' })
+  safe_mode: boolean;
 }

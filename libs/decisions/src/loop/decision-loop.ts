@@ -1,4 +1,4 @@
-import { isDomainError } from '@spot/core';
+import { isDomainError, SafeModeSwitch } from '@spot/core';
 import { AgentRegistry } from '@spot/identity';
 import { SystemEventLog } from '@spot/persistence';
 import { DecisionOutcome, DecisionService } from '../decision-service';
@@ -23,14 +23,17 @@ export class DecisionLoop {
     private readonly registry: AgentRegistry,
     private readonly decisions: DecisionService,
     private readonly events: SystemEventLog,
+    private readonly safeMode?: SafeModeSwitch,
   ) {}
 
   async runOnce(): Promise<DecisionLoopSummary> {
     const agents = await this.registry.listOnlineAgents();
     const summary: DecisionLoopSummary = { agents: agents.length, outcomes: { 'command-issued': 0, 'recommendation-only': 0, 'no-change': 0, 'command-refused': 0 }, skipped: 0, failed: 0 };
+    // The global SAFE_MODE: recommendations are still recorded, no automatic command goes out.
+    const act = !(await this.safeMode?.isOn());
     for (const agent of agents) {
       try {
-        const result = await this.decisions.decide(agent.id, { act: true });
+        const result = await this.decisions.decide(agent.id, { act });
         summary.outcomes[result.outcome] += 1;
       } catch (error) {
         if (isDomainError(error) && error.code === 'AGENT_NOT_PLACED') {

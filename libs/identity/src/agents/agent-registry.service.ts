@@ -2,6 +2,7 @@ import { ContinuitySettings, validateContinuitySettings } from '@spot/continuity
 import { EntityManager } from 'typeorm';
 import { Clock, DomainError, IdGenerator, Page, PageRequest } from '@spot/core';
 import { AgentEntity, AgentStatus, InstanceEntity, SystemEventLog, TransactionRunner } from '@spot/persistence';
+import { HeartbeatLedger } from './heartbeat-ledger';
 import { ClientRepository } from '../clients/client.repository';
 import { AgentPrincipal } from '../principal';
 import { TokenService } from '../tokens/token.service';
@@ -107,6 +108,7 @@ export class AgentRegistry {
     private readonly events: SystemEventLog,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly heartbeats?: HeartbeatLedger,
   ) {}
 
   async register(clientId: string, input: AgentRegistration): Promise<RegistrationResult> {
@@ -384,13 +386,18 @@ export class AgentRegistry {
   }
 
   async heartbeat(agentId: string, input: { instanceId?: string; agentVersion?: string }): Promise<HeartbeatResult> {
-    const agent = await this.getAgent(agentId);
+    // The row as stored (not overlaid with the cached heartbeat): its time decides whether to write it.
+    const agent = await this.agents.findById(agentId);
+    if (!agent) throw DomainError.notFound('agent', agentId);
     const now = this.clock.now();
     // A replaced instance's agent keeps its token during terminate_wait: its heartbeat must not
     // mark the workload alive; it learns from current_instance_id that it has been replaced.
     if (input.instanceId && agent.instanceId && input.instanceId !== agent.instanceId) return { agent, serverTime: now, cameOnline: false };
     const cameOnline = agent.status !== 'online';
-    await this.agents.recordHeartbeat(agentId, now, input.agentVersion);
+    await this.heartbeats?.record(agentId, now);
+    // With Redis the row is written at most every couple of minutes (docs/architecture.md "Redis").
+    const versionChanged = input.agentVersion !== undefined && input.agentVersion !== agent.agentVersion;
+    if (!this.heartbeats || cameOnline || versionChanged || this.heartbeats.needsDatabaseWrite(agent.lastHeartbeatAt, now)) await this.agents.recordHeartbeat(agentId, now, input.agentVersion);
     if (cameOnline) {
       await this.events.record({
         eventType: 'agent.online',
@@ -466,9 +473,17 @@ export class AgentRegistry {
 
   /** Marks agents silent since before `cutoff` offline and answers them (the health monitor notifies). */
   async markSilentAgentsOffline(cutoff: Date): Promise<AgentEntity[]> {
-    const silent = await this.agents.findOnlineSilentSince(cutoff);
+    const candidates = await this.agents.findOnlineSilentSince(cutoff);
     const now = this.clock.now();
     const marked: AgentEntity[] = [];
+    // A heartbeat newer than the row (throttled database write) keeps the agent online: the row catches up.
+    const cached = this.heartbeats ? await this.heartbeats.latest(candidates.map((a) => a.id)) : new Map<string, Date>();
+    const silent: AgentEntity[] = [];
+    for (const agent of candidates) {
+      const at = cached.get(agent.id);
+      if (at && at >= cutoff) await this.agents.recordHeartbeat(agent.id, at);
+      else silent.push(agent);
+    }
     for (const agent of silent) {
       // Conditional on still being online and silent, so a heartbeat racing the monitor wins.
       if (!(await this.agents.markOfflineIfSilent(agent.id, cutoff, now))) continue;
@@ -570,7 +585,7 @@ export class AgentRegistry {
   async getAgent(agentId: string): Promise<AgentEntity> {
     const agent = await this.agents.findById(agentId);
     if (!agent) throw DomainError.notFound('agent', agentId);
-    return agent;
+    return this.heartbeats ? (await this.heartbeats.overlay([agent]))[0] : agent;
   }
 
   /** One of the client's instances by its record id; another client's instance is not found. */
@@ -591,8 +606,9 @@ export class AgentRegistry {
     return instance;
   }
 
-  listAgents(clientId: string, status: AgentStatus | undefined, page: PageRequest): Promise<Page<AgentEntity>> {
-    return this.agents.pageForClient(clientId, status, page);
+  async listAgents(clientId: string, status: AgentStatus | undefined, page: PageRequest): Promise<Page<AgentEntity>> {
+    const found = await this.agents.pageForClient(clientId, status, page);
+    return this.heartbeats ? { ...found, items: await this.heartbeats.overlay(found.items) } : found;
   }
 
   listInstances(clientId: string, filter: InstanceFilter, page: PageRequest): Promise<Page<InstanceEntity>> {

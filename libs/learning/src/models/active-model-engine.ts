@@ -1,11 +1,14 @@
 import { DataSource } from 'typeorm';
-import { Clock } from '@spot/core';
+import { Clock, SignalBus } from '@spot/core';
 import { DecisionEngine, DecisionInput, DecisionOutput } from '@spot/decisions';
 import { ModelUploadSessionEntity } from '@spot/persistence';
 import { OnnxModelEngine } from './onnx-engine';
 
 /** How often a process looks for a model activated elsewhere (e.g. the scheduler after the API activated one). */
 export const LIVE_MODEL_CHECK_MS = 10_000;
+/** With a cross-process bus (Redis) connected, activations are broadcast; the poll is only a safety net. */
+export const BROADCAST_MODEL_CHECK_MS = 5 * 60_000;
+export const MODEL_SWAP_CHANNEL = 'model:live';
 
 export const engineNameOf = (sessionId: string) => `onnx-${sessionId.slice(0, 8)}`;
 
@@ -13,7 +16,9 @@ export const engineNameOf = (sessionId: string) => `onnx-${sessionId.slice(0, 8)
  * The active decision engine: the live uploaded model when there is one, the built-in (learned)
  * engine otherwise. Swapping models is a hot reload: the registry installs the new engine in this
  * process at once, and every other process notices the live session within LIVE_MODEL_CHECK_MS
- * and loads it from the shared model storage — no restart.
+ * and loads it from the shared model storage — no restart. With REDIS_URL set the activation is
+ * broadcast (channel MODEL_SWAP_CHANNEL) and every process reloads on the message; the 10 s poll
+ * comes back whenever the bus reaches this process only (no Redis, or Redis down).
  */
 export class ActiveModelEngine extends DecisionEngine {
   private live: { sessionId: string; engine: OnnxModelEngine } | null = null;
@@ -24,8 +29,26 @@ export class ActiveModelEngine extends DecisionEngine {
     private readonly dataSource: DataSource,
     private readonly builtin: DecisionEngine,
     private readonly clock: Clock,
+    private readonly bus?: SignalBus,
   ) {
     super();
+    bus?.subscribe(MODEL_SWAP_CHANNEL, (message) => {
+      const sessionId = (message as { sessionId?: unknown } | null)?.sessionId ?? null;
+      if (sessionId !== this.liveSessionId()) void this.refresh(true).then(() => this.notify(), () => undefined);
+      else this.notify();
+    });
+  }
+
+  private readonly swapListeners = new Set<(sessionId: string | null) => void>();
+
+  /** Called after this process followed a broadcast model swap (tests wait on it). */
+  onSwapped(listener: (sessionId: string | null) => void): () => void {
+    this.swapListeners.add(listener);
+    return () => this.swapListeners.delete(listener);
+  }
+
+  private notify(): void {
+    for (const listener of [...this.swapListeners]) listener(this.liveSessionId());
   }
 
   get name(): string {
@@ -46,28 +69,30 @@ export class ActiveModelEngine extends DecisionEngine {
     return (this.live?.engine ?? this.builtin).decide(input);
   }
 
-  /** Answer with `engine` from now on (null: the built-in engine). */
-  async install(sessionId: string | null, engine: OnnxModelEngine | null): Promise<void> {
+  /** Answer with `engine` from now on (null: the built-in engine); `announce` tells every other process. */
+  async install(sessionId: string | null, engine: OnnxModelEngine | null, announce = true): Promise<void> {
     const previous = this.live;
     this.live = sessionId && engine ? { sessionId, engine } : null;
     this.checkedAt = this.clock.now().getTime();
     this.failedSessionId = null;
     if (previous && previous.engine !== engine) await previous.engine.release().catch(() => undefined);
+    if (announce) await this.bus?.publish(MODEL_SWAP_CHANNEL, { sessionId: this.liveSessionId() }).catch(() => undefined);
   }
 
   /** Follows the live session recorded in the database (at most every LIVE_MODEL_CHECK_MS unless forced). */
   async refresh(force = false): Promise<void> {
     const now = this.clock.now().getTime();
-    if (!force && now - this.checkedAt < LIVE_MODEL_CHECK_MS) return;
+    const every = this.bus?.crossProcess ? BROADCAST_MODEL_CHECK_MS : LIVE_MODEL_CHECK_MS;
+    if (!force && now - this.checkedAt < every) return;
     this.checkedAt = now;
     const session = await this.dataSource.getRepository(ModelUploadSessionEntity).findOne({ where: { isLive: true }, order: { activatedAt: 'DESC' } });
     if (!session) {
-      if (this.live) await this.install(null, null);
+      if (this.live) await this.install(null, null, false);
       return;
     }
     if (session.id === this.live?.sessionId || session.id === this.failedSessionId || !session.storagePath) return;
     try {
-      await this.install(session.id, await OnnxModelEngine.load(session.storagePath, engineNameOf(session.id), session.checksum?.slice(0, 12) ?? '1'));
+      await this.install(session.id, await OnnxModelEngine.load(session.storagePath, engineNameOf(session.id), session.checksum?.slice(0, 12) ?? '1'), false);
     } catch {
       // The file is not readable here: keep answering with what we have (the contract enforcer falls back anyway).
       this.failedSessionId = session.id;
