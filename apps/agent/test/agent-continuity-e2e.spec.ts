@@ -273,6 +273,8 @@ describeEachDatabase('workload continuity end to end', (db) => {
     expect(view.targetGroups[arn]).toEqual([fresh]);
     expect(view.addresses[address.allocationId]).toBe(fresh);
     expect(continuity.volumeAttachments().filter((a) => a.instanceId === fresh)).toEqual([expect.objectContaining({ sourceVolumeId: volumeId })]);
+    // The image left the data volume out (NoDevice): the new instance booted with its root only, so /dev/sdg was free to attach.
+    expect(fleet.cloud.instanceView().blockDevicesOf?.(fresh)).toEqual(['/dev/xvda']);
     const report = await switchOf(fresh);
     expect(report).toMatchObject({ success: true, old_instance_id: instance, old_terminated_at: null });
     expect(report.downtime_ms).toBe(sampler.gapMs());

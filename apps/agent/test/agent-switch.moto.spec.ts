@@ -32,19 +32,23 @@ const REGION = 'eu-west-1';
 
 class MotoGapCloudProvider extends AwsCloudProvider {
   usedFallback = false;
+  /** The requests the agent made of the adapter. */
+  readonly imageRequests: CreateImageRequest[] = [];
 
   constructor(private readonly client: EC2Client) {
     super({ ec2: client, retry: { maxAttempts: 1 } });
   }
 
   override async createImage(request: CreateImageRequest): Promise<Mutation<{ imageId: string }>> {
+    this.imageRequests.push(request);
     try {
       return await super.createImage(request);
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'AWS_BAD_RESPONSE') throw error;
       this.usedFallback = true;
       const tags = Object.entries(request.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
-      const out = await this.client.send(new CreateImageCommand({ InstanceId: request.instanceId, Name: request.name, NoReboot: true, TagSpecifications: [{ ResourceType: 'image', Tags: tags }] }));
+      const BlockDeviceMappings = request.excludeDevices?.map((DeviceName) => ({ DeviceName, NoDevice: '' }));
+      const out = await this.client.send(new CreateImageCommand({ InstanceId: request.instanceId, Name: request.name, NoReboot: true, BlockDeviceMappings, TagSpecifications: [{ ResourceType: 'image', Tags: tags }] }));
       return { dryRun: false, value: { imageId: out.ImageId ?? '' } };
     }
   }
@@ -59,12 +63,22 @@ describeMoto('a planned switch by the agent against moto', () => {
   let api: TestApi;
   let apiUrl: string;
   let releaseMoto: (() => void) | undefined;
+  const createImageBodies: string[] = [];
 
   beforeAll(async () => {
     // libs/cloud's moto suite resets the same server: one at a time.
     releaseMoto = await acquireMotoLock(endpoint as string);
     Object.assign(process.env, { AWS_ENDPOINT_URL: endpoint, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: endpoint, AWS_ENDPOINT_URL_ROUTE_53: endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
     ec2 = createEc2Client(REGION);
+    // What goes on the wire to moto for CreateImage (the EC2 query body), read off the real requests.
+    ec2.middlewareStack.add(
+      (next, context) => async (args) => {
+        const body = (args.request as { body?: unknown }).body;
+        if (context.commandName === 'CreateImageCommand' && typeof body === 'string') createImageBodies.push(decodeURIComponent(body));
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'recordCreateImageBody' },
+    );
     elbv2 = createElbv2Client(REGION);
     await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
     database = await createTestDatabase('sqlite');
@@ -131,6 +145,14 @@ describeMoto('a planned switch by the agent against moto', () => {
     expect(switched.cutover_steps.map((s: { name: string }) => s.name)).toEqual(['register_targets', 'wait_targets_healthy', 'deregister_old_targets', 'move_elastic_ip', `move_volume ${volumeId}`, 'wait_old_drained', 'verify']);
     expect(switched.cutover_steps.every((s: { ok: boolean }) => s.ok)).toBe(true);
     expect(typeof switched.downtime_ms).toBe('number');
+    // The image left the moved data volume out (docs/continuity.md "Data volumes and the image"):
+    // every CreateImage sent (the adapter's, and on stock moto the tag-gap retry) maps /dev/sdf to NoDevice.
+    expect(cloud.imageRequests.map((r) => r.excludeDevices)).toEqual([['/dev/sdf']]);
+    expect(createImageBodies.length).toBeGreaterThan(0);
+    for (const body of createImageBodies) {
+      const fields = body.split('&');
+      expect(fields).toEqual(expect.arrayContaining(['BlockDeviceMapping.1.DeviceName=/dev/sdf', 'BlockDeviceMapping.1.NoDevice=']));
+    }
 
     // The new instance serves everywhere; the old one is out of the group but still running.
     const health = await continuity.describeTargetHealth(tg);

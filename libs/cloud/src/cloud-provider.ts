@@ -59,6 +59,12 @@ export interface CreateImageRequest {
   tags?: Record<string, string>;
   /** Snapshot without stopping the instance (the default: the workload keeps running). */
   noReboot?: boolean;
+  /**
+   * Devices of the instance left out of the image (`BlockDeviceMappings` `NoDevice`): the data
+   * volumes continuity moves. Otherwise the new instance boots with a copy of each at the same
+   * device, the moved volume cannot attach there, and the copy is paid for (docs/continuity.md).
+   */
+  excludeDevices?: string[];
 }
 
 export interface ImageDescription {

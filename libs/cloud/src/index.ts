@@ -22,7 +22,7 @@ export { cleanUpImages, imagesPastRetention } from './image-cleanup';
 export { SpotPriceReference, NoSpotPriceReference, CloudSpotPriceReference } from './spot-price-reference';
 export type { CleanupOutcome, CleanupPolicy } from './image-cleanup';
 export { SimulatedCloud } from './simulated/simulated-cloud';
-export type { InstanceMetadataView, LaunchListener, SimulatedCloudOptions } from './simulated/simulated-cloud';
+export type { InstanceMetadataView, LaunchListener, SimulatedCloudOptions, SimulatedInstanceView } from './simulated/simulated-cloud';
 export type { PlannedInterruption, SimulatedMarket } from './simulated/simulated-market';
 export { FixedMarket } from './simulated/fixed-market';
 export { ImdsServer } from './simulated/imds-server';

@@ -227,6 +227,15 @@ describe('AwsCloudProvider', () => {
     });
   });
 
+  it('leaves the data volumes continuity moves out of the image (NoDevice per device)', async () => {
+    ec2Mock.on(CreateImageCommand).resolves({ ImageId: 'ami-0new' });
+    await provider().createImage({ instanceId: 'i-0123456789abcdef0', name: 'spot-web-1-cmd', excludeDevices: ['/dev/sdf', '/dev/sdg'] });
+    expect(ec2Mock.commandCalls(CreateImageCommand)[0].args[0].input.BlockDeviceMappings).toEqual([
+      { DeviceName: '/dev/sdf', NoDevice: '' },
+      { DeviceName: '/dev/sdg', NoDevice: '' },
+    ]);
+  });
+
   it('cleans up the agent\'s own AMIs past retention, then their snapshots', async () => {
     const image = (id: string, daysAgo: number, snapshot: string) => ({
       ImageId: id,

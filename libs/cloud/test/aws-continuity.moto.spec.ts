@@ -1,4 +1,4 @@
-import { AllocateAddressCommand, AssociateAddressCommand, AttachVolumeCommand, CreateSubnetCommand, CreateVolumeCommand, CreateVpcCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { AllocateAddressCommand, AssociateAddressCommand, AttachVolumeCommand, CreateSubnetCommand, CreateVolumeCommand, CreateVpcCommand, DescribeImagesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { AwsCloudProvider, AwsContinuityCloud, ContinuityCloud, createEc2Client, createElbv2Client, createRoute53Client } from '@spot/cloud';
@@ -184,5 +184,29 @@ describeMoto('AwsContinuityCloud against moto', () => {
       // the patched moto applies the tags to the image's snapshots, as EC2 does
       expect(outcome).toMatchObject({ dryRun: false, value: { imageId: expect.stringMatching(/^ami-/) } });
     }
+  });
+
+  it('CreateImage leaves a moved data volume out: the NoDevice mapping goes on the wire and moto accepts it', async () => {
+    const w = await workload();
+    // What the SDK sends (the EC2 query body), read off the real request to moto.
+    const bodies: string[] = [];
+    const client = createEc2Client(REGION);
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const body = (args.request as { body?: unknown }).body;
+        if (context.commandName === 'CreateImageCommand' && typeof body === 'string') bodies.push(decodeURIComponent(body));
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'recordCreateImageBody' },
+    );
+    // No tags: stock moto answers CreateImage with snapshot tags with a 500 (the test above).
+    const created = await new AwsCloudProvider({ ec2: client, retry: { maxAttempts: 1 } }).createImage({ instanceId: w.old, name: 'spot-web-data', excludeDevices: ['/dev/sdf'] });
+    expect(created).toMatchObject({ dryRun: false, value: { imageId: expect.stringMatching(/^ami-/) } });
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0].split('&')).toEqual(expect.arrayContaining(['BlockDeviceMapping.1.DeviceName=/dev/sdf', 'BlockDeviceMapping.1.NoDevice=']));
+    // moto 5.2.x stores only the image's root device (it ignores the request's mappings); real
+    // EC2 would list the attached /dev/sdf too unless it is mapped to NoDevice.
+    const image = (await ec2.send(new DescribeImagesCommand({ ImageIds: [created.dryRun ? '' : created.value.imageId] }))).Images![0];
+    expect(image.BlockDeviceMappings?.map((m) => m.DeviceName)).not.toContain('/dev/sdf');
   });
 });

@@ -52,6 +52,31 @@ describe('SimulatedContinuity', () => {
     expect((await continuity.describeVolumes({ volumeIds: [v1] }))[0].attachment).toMatchObject({ instanceId: b, state: 'attached' });
   });
 
+  it('an image holds the attached data volumes unless they are NoDevice: the new instance then has the device and the moved volume cannot attach there', async () => {
+    const { clock, cloud, continuity, a } = await setup();
+    const volume = continuity.createDataVolume({ az: 'eu-west-1a', sizeGiB: 10, instanceId: a, device: '/dev/sdf' });
+    const launchFrom = async (excludeDevices: string[] | undefined, token: string) => {
+      const image = await cloud.createImage({ instanceId: a, name: token, ...(excludeDevices ? { excludeDevices } : {}) });
+      if (image.dryRun) throw new Error('dry run');
+      clock.advanceSeconds(60);
+      const launched = await cloud.launchInstance({ instanceType: 'm5.large', az: 'eu-west-1a', mode: 'on-demand', imageId: image.value.imageId, clientToken: token });
+      if (launched.dryRun) throw new Error('dry run');
+      clock.advanceSeconds(30);
+      return launched.value.instanceId;
+    };
+    const withCopy = await launchFrom(undefined, 'with-copy');
+    const without = await launchFrom(['/dev/sdf'], 'without-copy');
+    expect(cloud.instanceView().blockDevicesOf?.(withCopy)).toEqual(['/dev/xvda', '/dev/sdf']);
+    expect(cloud.instanceView().blockDevicesOf?.(without)).toEqual(['/dev/xvda']);
+
+    await continuity.detachVolume({ volumeId: volume, instanceId: a });
+    clock.advanceSeconds(5);
+    await expect(continuity.attachVolume({ volumeId: volume, instanceId: withCopy, device: '/dev/sdf' })).rejects.toMatchObject({ code: 'CLOUD_RESOURCE_BUSY', details: { aws_code: 'InvalidParameterValue' } });
+    await continuity.attachVolume({ volumeId: volume, instanceId: without, device: '/dev/sdf' });
+    clock.advanceSeconds(5);
+    expect((await continuity.describeVolumes({ volumeIds: [volume] }))[0].attachment).toMatchObject({ instanceId: without, device: '/dev/sdf', state: 'attached' });
+  });
+
   it('snapshots report progress; the first is full, later ones incremental; a volume from one is made in any zone', async () => {
     const { clock, continuity, a } = await setup();
     const v = continuity.createDataVolume({ az: 'eu-west-1a', sizeGiB: 100, instanceId: a });

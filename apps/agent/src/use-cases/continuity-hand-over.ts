@@ -38,6 +38,11 @@ export interface HandOverOutcome {
  */
 export interface TrafficHandOver {
   handOver(request: HandOverRequest): Promise<HandOverOutcome>;
+  /**
+   * Devices of the data volumes the hand-over carries from `instanceId` (as attached now), which
+   * the image of it must leave out (docs/continuity.md "Data volumes and the image").
+   */
+  carriedDevices?(settings: ContinuitySettings | null | undefined, instanceId: string): Promise<string[]>;
 }
 
 const NOTHING: HandOverOutcome = { ok: true, configured: false, dryRun: false, steps: [], mayTerminateOld: true, undoFailures: [] };
@@ -60,6 +65,17 @@ export interface ContinuityHandOverDeps {
  */
 export class ContinuityHandOver implements TrafficHandOver {
   constructor(private readonly deps: ContinuityHandOverDeps) {}
+
+  async carriedDevices(settings: ContinuitySettings | null | undefined, instanceId: string): Promise<string[]> {
+    const devices = new Set<string>();
+    for (const selector of settings?.dataVolumes ?? []) {
+      const query = selector.volumeId ? { volumeIds: [selector.volumeId] } : { tags: { [selector.tag!.key]: selector.tag!.value } };
+      for (const v of await this.deps.continuity.describeVolumes(query)) {
+        if (v.attachment?.instanceId === instanceId) devices.add(v.attachment.device);
+      }
+    }
+    return [...devices];
+  }
 
   async handOver(request: HandOverRequest): Promise<HandOverOutcome> {
     if (!hasContinuity(request.settings)) return { ...NOTHING, steps: [] };

@@ -1,5 +1,5 @@
 import { InstanceDescription, LaunchRequest } from '@spot/cloud';
-import { continuitySettingsFromWire } from '@spot/continuity';
+import { ContinuitySettings, continuitySettingsFromWire } from '@spot/continuity';
 import { AGENT_TAG, AgentContext } from '../agent-context';
 import { InstanceIdentity } from '../agent-settings';
 import { HandOverOutcome, HandOverRequest, NO_TRAFFIC_HAND_OVER, TrafficHandOver } from './continuity-hand-over';
@@ -66,8 +66,12 @@ export class CutOver {
 
   /** The traffic of the workload onto `newInstanceId`, with the agent's continuity settings of now. */
   handOver(request: Omit<HandOverRequest, 'settings'>): Promise<HandOverOutcome> {
+    return this.traffic.handOver({ ...request, settings: this.continuitySettings() });
+  }
+
+  private continuitySettings(): ContinuitySettings | null {
     const wire = this.ctx.runtime.current?.config.continuity;
-    return this.traffic.handOver({ ...request, settings: wire ? continuitySettingsFromWire(wire) : null });
+    return wire ? continuitySettingsFromWire(wire) : null;
   }
 
   /** A copy of this instance (a replica: its user data names it); its own agent reports it running. */
@@ -75,7 +79,16 @@ export class CutOver {
     const { cloud } = this.ctx.ports;
     const logicalId = this.ctx.settings.logicalAgentId;
     const tags = { [AGENT_TAG]: logicalId, 'spot-optimizer:source': instance.instanceId };
-    const image = await cloud.createImage({ instanceId: instance.instanceId, name: `spot-${logicalId.replace(/[^A-Za-z0-9._-]/g, '-')}-${imageName}`, tags, noReboot: true });
+    // The data volumes continuity carries stay out of the image: the copy would hold their device
+    // on the new instance (the moved volume could not attach) and cost money (docs/continuity.md).
+    const excludeDevices = (await this.traffic.carriedDevices?.(this.continuitySettings(), instance.instanceId)) ?? [];
+    const image = await cloud.createImage({
+      instanceId: instance.instanceId,
+      name: `spot-${logicalId.replace(/[^A-Za-z0-9._-]/g, '-')}-${imageName}`,
+      tags,
+      noReboot: true,
+      ...(excludeDevices.length ? { excludeDevices } : {}),
+    });
     if (image.dryRun) {
       const wouldExecute = [image.wouldExecute];
       const launch = await cloud.launchInstance(this.launchRequest(target, instance.imageId ?? 'ami-00000000', clientToken, tags, options.userData));

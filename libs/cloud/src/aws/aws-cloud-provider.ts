@@ -181,6 +181,7 @@ export class AwsCloudProvider extends CloudProvider {
             Name: request.name,
             Description: request.description,
             NoReboot: request.noReboot ?? true,
+            ...(request.excludeDevices?.length ? { BlockDeviceMappings: request.excludeDevices.map((device) => ({ DeviceName: device, NoDevice: '' })) } : {}),
             ...(tags.length ? { TagSpecifications: [{ ResourceType: 'image', Tags: tags }, { ResourceType: 'snapshot', Tags: tags }] } : {}),
             DryRun: dryRun,
           }),

@@ -38,10 +38,14 @@ interface SimInstance {
   interruption?: PlannedInterruption;
   userData?: string;
   privateIp: string;
+  /** Block devices it booted with: its image's (the root, and copies of what the image holds). */
+  blockDevices: string[];
 }
 
 interface SimImage {
   description: Omit<ImageDescription, 'state'>;
+  /** Device names of its block device mappings (what an instance launched from it boots with). */
+  blockDevices: string[];
   availableAt: number;
   deregistered: boolean;
 }
@@ -58,9 +62,21 @@ export interface InstanceMetadataView {
   rebalance: { noticeTime: string } | undefined;
 }
 
+/** What the continuity side (`SimulatedContinuity`) sees of the simulated EC2, and how it links its volumes in. */
+export interface SimulatedInstanceView {
+  stateOf(instanceId: string): InstanceState | undefined;
+  azOf(instanceId: string): string | undefined;
+  privateIpOf(instanceId: string): string | undefined;
+  /** Devices the instance booted with from its image (a device there is in use for AttachVolume). */
+  blockDevicesOf?(instanceId: string): string[];
+  /** Lets CreateImage see the EBS volumes attached to an instance (they go into the image). */
+  linkVolumes?(devicesAttachedTo: (instanceId: string) => string[]): void;
+}
+
 export type LaunchListener = (instance: InstanceDescription, userData: string | undefined) => void;
 
 const NOTICE_MS = 120_000;
+const ROOT_DEVICE = '/dev/xvda';
 /** IMDS times have no milliseconds: 2026-11-24T12:00:00Z. */
 const imdsTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -76,6 +92,8 @@ export class SimulatedCloud extends CloudProvider {
   private readonly images = new Map<string, SimImage>();
   private readonly clientTokens = new Map<string, string>();
   private readonly listeners: LaunchListener[] = [];
+  /** Devices of the volumes attached now (the continuity side's EBS volumes), by instance. */
+  private attachedVolumeDevices: (instanceId: string) => string[] = () => [];
   private counter = 0;
   private safe: boolean;
   private readonly seedHex: string;
@@ -107,7 +125,7 @@ export class SimulatedCloud extends CloudProvider {
   registerImage(name: string, tags: Record<string, string> = {}): string {
     const imageId = this.newId('ami', 17);
     const now = this.now();
-    this.images.set(imageId, { description: { imageId, name, creationDate: new Date(now), snapshotIds: [this.newId('snap', 17)], tags }, availableAt: now, deregistered: false });
+    this.images.set(imageId, { description: { imageId, name, creationDate: new Date(now), snapshotIds: [this.newId('snap', 17)], tags }, blockDevices: [ROOT_DEVICE], availableAt: now, deregistered: false });
     return imageId;
   }
 
@@ -158,6 +176,7 @@ export class SimulatedCloud extends CloudProvider {
       readyAt: now + (this.options.bootMs ?? 30_000),
       userData: request.userData,
       privateIp: `10.0.${(n >> 8) & 255}.${n & 255}`,
+      blockDevices: [...image.blockDevices],
     };
     if (request.mode === 'spot') {
       instance.interruption = this.options.market.interruptionFor?.({ instanceId, instanceType: request.instanceType, az: request.az, launchedAt: new Date(now) });
@@ -179,8 +198,12 @@ export class SimulatedCloud extends CloudProvider {
     if (this.safe) return this.wouldExecute(action);
     const imageId = this.newId('ami', 17);
     const now = this.now();
+    // As EC2 does: the image holds every attached EBS volume, less the devices mapped to NoDevice.
+    const excluded = new Set(request.excludeDevices ?? []);
+    const blockDevices = [...new Set([...source.blockDevices, ...this.attachedVolumeDevices(request.instanceId)])].filter((d) => !excluded.has(d));
     this.images.set(imageId, {
-      description: { imageId, name: request.name, creationDate: new Date(now), snapshotIds: [this.newId('snap', 17)], tags: { ...request.tags } },
+      description: { imageId, name: request.name, creationDate: new Date(now), snapshotIds: blockDevices.map(() => this.newId('snap', 17)), tags: { ...request.tags } },
+      blockDevices,
       availableAt: now + (this.options.imageMs ?? 60_000),
       deregistered: false,
     });
@@ -234,8 +257,12 @@ export class SimulatedCloud extends CloudProvider {
   }
 
   /** What the continuity side (`SimulatedContinuity`) needs to know about the instances. */
-  instanceView(): { stateOf(instanceId: string): InstanceState | undefined; azOf(instanceId: string): string | undefined; privateIpOf(instanceId: string): string | undefined } {
+  instanceView(): SimulatedInstanceView {
     return {
+      blockDevicesOf: (id) => [...(this.instances.get(id)?.blockDevices ?? [])],
+      linkVolumes: (devicesAttachedTo) => {
+        this.attachedVolumeDevices = devicesAttachedTo;
+      },
       stateOf: (id) => {
         const instance = this.instances.get(id);
         return instance ? this.stateOf(instance) : undefined;

@@ -1,5 +1,6 @@
 import { Clock, DomainError, StructuredLogger } from '@spot/core';
-import { InstanceState, Mutation } from '../cloud-provider';
+import { Mutation } from '../cloud-provider';
+import type { SimulatedInstanceView } from './simulated-cloud';
 import {
   AddressDescription,
   ARecordChange,
@@ -71,7 +72,7 @@ export interface TargetGroupSpec {
 export interface SimulatedContinuityOptions {
   clock: Clock;
   /** What the instances are doing (the simulated EC2). */
-  instances: { stateOf(instanceId: string): InstanceState | undefined; azOf(instanceId: string): string | undefined; privateIpOf(instanceId: string): string | undefined };
+  instances: SimulatedInstanceView;
   latencies?: Partial<ContinuityLatencies>;
   safeMode?: boolean;
   logger?: StructuredLogger;
@@ -155,6 +156,7 @@ export class SimulatedContinuity extends ContinuityCloud {
     super();
     this.latency = { ...DEFAULT_CONTINUITY_LATENCIES, ...options.latencies };
     this.safe = options.safeMode ?? false;
+    options.instances.linkVolumes?.((instanceId) => this.devicesInUse(instanceId));
   }
 
   get safeMode(): boolean {
@@ -416,6 +418,11 @@ export class SimulatedContinuity extends ContinuityCloud {
     if (state !== 'available') throw new DomainError('conflict', 'CLOUD_RESOURCE_BUSY', `AttachVolume: ${request.volumeId} is ${state}`, { aws_code: 'VolumeInUse' });
     const instanceState = this.options.instances.stateOf(request.instanceId);
     if (instanceState !== 'running' && instanceState !== 'stopped') throw new DomainError('conflict', 'CLOUD_RESOURCE_BUSY', `AttachVolume: instance ${request.instanceId} is ${instanceState}`, { aws_code: 'IncorrectState' });
+    // EC2 answers InvalidParameterValue "Attachment point … is already in use" (e.g. the image's copy of the volume).
+    const taken = [...(this.options.instances.blockDevicesOf?.(request.instanceId) ?? []), ...this.devicesInUse(request.instanceId, request.volumeId)];
+    if (taken.includes(request.device)) {
+      throw new DomainError('conflict', 'CLOUD_RESOURCE_BUSY', `AttachVolume: Invalid value '${request.device}' for unixDevice. Attachment point ${request.device} is already in use on ${request.instanceId}`, { aws_code: 'InvalidParameterValue' });
+    }
     const action = `AttachVolume ${request.volumeId} to ${request.instanceId} as ${request.device}`;
     if (this.safe) return this.wouldExecute(action);
     volume.attachment = { instanceId: request.instanceId, device: request.device, attachedAt: now + this.latency.attachVolumeMs };
@@ -555,6 +562,15 @@ export class SimulatedContinuity extends ContinuityCloud {
     const state = this.options.instances.stateOf(t.instanceId);
     if (state !== 'running') return 'unhealthy';
     return now >= t.healthyAt ? 'healthy' : 'initial';
+  }
+
+  /** Devices of the volumes attached (or attaching, detaching) to an instance now. */
+  private devicesInUse(instanceId: string, exceptVolumeId?: string): string[] {
+    return [...this.volumes.values()]
+      .filter((v) => v.volumeId !== exceptVolumeId && !v.deleted)
+      .map((v) => this.toVolume(v).attachment)
+      .filter((a) => a?.instanceId === instanceId)
+      .map((a) => a!.device);
   }
 
   private detachTime(instanceId: string, now: number, force: boolean): number {
