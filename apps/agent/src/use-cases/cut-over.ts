@@ -1,6 +1,7 @@
 import { InstanceDescription, LaunchRequest } from '@spot/cloud';
 import { ContinuitySettings, continuitySettingsFromWire } from '@spot/continuity';
-import { AGENT_TAG, AgentContext } from '../agent-context';
+import type { SwitchReportRequestDto } from '@spot/contracts';
+import { AGENT_TAG, AgentContext, iso } from '../agent-context';
 import { InstanceIdentity } from '../agent-settings';
 import { HandOverOutcome, HandOverRequest, NO_TRAFFIC_HAND_OVER, TrafficHandOver } from './continuity-hand-over';
 
@@ -19,6 +20,17 @@ export interface MovedWorkload {
   readyAt: Date;
   /** What the traffic hand-over did (downtime, steps, whether the old instance may go). */
   handOver: HandOverOutcome;
+}
+
+/** A moved workload's timing and cut-over fields of the switch report (docs/continuity.md "Downtime"). */
+export function movedReportFields(moved: MovedWorkload): Pick<SwitchReportRequestDto, 'ami_created_at' | 'instance_launched_at' | 'instance_ready_at' | 'downtime_ms' | 'cutover_steps'> {
+  return {
+    ami_created_at: iso(moved.imageReadyAt),
+    instance_launched_at: iso(moved.launchedAt),
+    instance_ready_at: iso(moved.readyAt),
+    ...(moved.handOver.downtimeMs !== undefined ? { downtime_ms: moved.handOver.downtimeMs } : {}),
+    ...(moved.handOver.configured ? { cutover_steps: moved.handOver.steps } : {}),
+  };
 }
 
 export { NO_TRAFFIC_HAND_OVER } from './continuity-hand-over';

@@ -3,7 +3,7 @@ import { AgentContext, iso, message } from '../agent-context';
 import { InstanceIdentity } from '../agent-settings';
 import { InstanceAction } from '../imds-client';
 import { CommandExecutor } from './command-executor';
-import { CutOver } from './cut-over';
+import { CutOver, movedReportFields } from './cut-over';
 
 /**
  * IMDS notices (every ≤ 5 s, never backed off: docs/architecture.md): a rebalance recommendation is
@@ -92,11 +92,7 @@ export class InterruptionHandling {
           trigger: 'safe-mode-failover',
           success: true,
           initiated_at: iso(initiatedAt),
-          ami_created_at: iso(moved.imageReadyAt),
-          instance_launched_at: iso(moved.launchedAt),
-          instance_ready_at: iso(moved.readyAt),
-          ...(moved.handOver.downtimeMs !== undefined ? { downtime_ms: moved.handOver.downtimeMs } : {}),
-          ...(moved.handOver.configured ? { cutover_steps: moved.handOver.steps } : {}),
+          ...movedReportFields(moved),
         },
         { key: `safe-mode-switch:${instance.instanceId}` },
       );

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CommandDto } from '@spot/contracts';
 import { AgentContext, iso, message } from '../agent-context';
 import type { SwitchReportRequestDto } from '@spot/contracts';
-import { CutOver, CutOverTarget, HandOverFailed } from './cut-over';
+import { CutOver, CutOverTarget, HandOverFailed, movedReportFields } from './cut-over';
 import { priceOf } from './prices';
 import { SelfTermination } from './self-termination';
 
@@ -74,11 +74,7 @@ export class SwitchWorkload {
         ...(oldPrice !== undefined ? { old_price: oldPrice } : {}),
         success: true,
         initiated_at: iso(initiatedAt),
-        ami_created_at: iso(moved.imageReadyAt),
-        instance_launched_at: iso(moved.launchedAt),
-        instance_ready_at: iso(moved.readyAt),
-        ...(moved.handOver.downtimeMs !== undefined ? { downtime_ms: moved.handOver.downtimeMs } : {}),
-        ...(moved.handOver.configured ? { cutover_steps: moved.handOver.steps } : {}),
+        ...movedReportFields(moved),
     };
     this.ctx.outbox.add('switch-report', report, { key: `switch:${command.id}` });
     this.ctx.setRole('retired', { retiredReason: `switched to ${moved.instance.instanceId}` });
