@@ -119,21 +119,30 @@ describe('configuration', () => {
         expect(loadConfig({ ...withDefaults(api), JWT_SECRET: secret }).http).toMatchObject({ trustProxy: true, port: 8000 });
       }
       for (const service of apps) expect(loadConfig({ ...withDefaults(service), JWT_SECRET: secret }).redis).toMatchObject({ url: 'redis://redis:6379/0' });
-      expect(env('portal').PORTAL_API_URL).toBe('http://proxy:8000');
+      expect(env('portal').PORTAL_API_URL).toBe('http://proxy:8001');
     });
 
-    it('puts the proxy in front of both replicas, setting X-Forwarded-For', () => {
+    it('puts the proxy in front of both replicas: set X-Forwarded-For outside, the portal\'s kept inside', () => {
       const volume = (services.proxy.volumes ?? []).find((v) => v.endsWith(':/etc/nginx/conf.d/default.conf:ro'));
       expect(volume).toBeDefined();
       const nginx = readFileSync(join(root, (volume as string).split(':')[0]), 'utf8');
-      const upstream = /upstream\s+(\w+)\s*\{([^}]*)\}/.exec(nginx);
+      const upstream = /upstream\s+(\w+)\s*\{([^}]*)\}/.exec(nginx) as RegExpExecArray;
       expect(upstream).not.toBeNull();
-      const servers = [...(upstream as RegExpExecArray)[2].matchAll(/^\s*server\s+([\w.-]+):(\d+)\s*;/gm)].map((m) => `${m[1]}:${m[2]}`);
+      const servers = [...upstream[2].matchAll(/^\s*server\s+([\w.-]+):(\d+)\s*;/gm)].map((m) => `${m[1]}:${m[2]}`);
       expect(servers).toEqual(['api-1:8000', 'api-2:8000']);
-      expect(nginx).toMatch(new RegExp(`proxy_pass\\s+http://${(upstream as RegExpExecArray)[1]};`));
-      // Set, not appended: TRUST_PROXY=true takes the left-most address.
-      expect(nginx).toMatch(/proxy_set_header\s+X-Forwarded-For\s+\$remote_addr;/);
-      expect(nginx).toMatch(/listen\s+8000;/);
+      const listeners = Object.fromEntries(
+        nginx
+          .split(/^server\s*\{/m)
+          .slice(1)
+          .map((block) => [(/listen\s+(\d+);/.exec(block) as RegExpExecArray)[1], block]),
+      );
+      expect(Object.keys(listeners).sort()).toEqual(['8000', '8001']);
+      for (const block of Object.values(listeners)) expect(block).toMatch(new RegExp(`proxy_pass\\s+http://${upstream[1]};`));
+      // Published: the caller's address replaces any header it sent (TRUST_PROXY takes the left-most).
+      expect(services.proxy).toMatchObject({ ports: ['8000:8000'] });
+      expect(listeners['8000']).toMatch(/proxy_set_header\s+X-Forwarded-For\s+\$remote_addr;/);
+      // The portal's listener is on the compose network only and passes the browser's address on.
+      expect(listeners['8001']).toMatch(/proxy_set_header\s+X-Forwarded-For\s+\$http_x_forwarded_for;/);
     });
   });
 });
