@@ -21,6 +21,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/resources ./resources
 COPY --from=build /app/apps/portal/.next ./apps/portal/.next
 COPY --from=build /app/apps/portal/next.config.mjs ./apps/portal/next.config.mjs
+# data/ (models, the Spot Advisor copy) belongs to node, so a volume mounted there starts writable.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 ENV NEXT_TELEMETRY_DISABLED=1
 EXPOSE 8000 3000

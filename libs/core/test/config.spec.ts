@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CORE_SCHEMA, load, mergeTag } from 'js-yaml';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '@spot/core';
 import { AGENT_CONFIG_VARIABLES } from '../../../apps/agent/src/agent-settings';
 
@@ -81,11 +82,67 @@ describe('configuration', () => {
     expect(documented.sort()).toEqual(AGENT_CONFIG_VARIABLES.map((v) => v.name).sort());
   });
 
-  it('uses in docker-compose.yml only variables the code reads', () => {
-    const compose = readFileSync(join(__dirname, '../../../docker-compose.yml'), 'utf8');
-    const known = new Set(CONFIG_VARIABLES.map((v) => v.name));
-    const appVariables = [...compose.matchAll(/^\s{6}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]).filter((name) => !name.startsWith('MYSQL_'));
-    expect(appVariables.length).toBeGreaterThan(3);
-    expect(appVariables.filter((name) => !known.has(name))).toEqual([]);
+  describe('docker-compose.yml (README "Production")', () => {
+    const root = join(__dirname, '../../..');
+    // js-yaml comes with @nestjs/swagger; merge keys (`<<: *anchor`) as Compose reads them.
+    const compose = load(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { schema: CORE_SCHEMA.withTags(mergeTag) }) as {
+      services: Record<string, { environment?: Record<string, string | number>; volumes?: string[]; depends_on?: Record<string, unknown> | string[] }>;
+    };
+    const services = compose.services;
+    const env = (service: string) => Object.fromEntries(Object.entries(services[service].environment ?? {}).map(([k, v]) => [k, String(v)]));
+    const apps = ['api-1', 'api-2', 'scheduler'];
+    /** The environment as Compose hands it over with no variables set: `${NAME:-default}` → default. */
+    const withDefaults = (service: string) => Object.fromEntries(Object.entries(env(service)).map(([k, v]) => [k, v.replace(/\$\{\w+:-([^}]*)\}/g, '$1')]));
+
+    it('uses only variables the code reads', () => {
+      const known = new Set(CONFIG_VARIABLES.map((v) => v.name));
+      const appVariables = [...apps, 'portal'].flatMap((service) => Object.keys(env(service)));
+      expect(appVariables.length).toBeGreaterThan(3);
+      expect(appVariables.filter((name) => !known.has(name))).toEqual([]);
+    });
+
+    it('runs two API replicas and a scheduler on one MySQL and one Redis, with the same secret', () => {
+      expect(Object.keys(services)).toEqual(expect.arrayContaining(['mysql', 'redis', 'api-1', 'api-2', 'proxy', 'scheduler', 'portal']));
+      for (const service of apps) {
+        expect(env(service).REDIS_URL).toBe('redis://redis:6379/0');
+        expect(env(service).DATABASE_URL).toMatch(/^mysql:\/\/.*@mysql:3306\/spot$/);
+        expect(env(service).DATABASE_URL).toBe(env('api-1').DATABASE_URL);
+        expect(env(service).JWT_SECRET).toBe(env('api-1').JWT_SECRET);
+        expect(env(service).REDIS_KEY_PREFIX).toBe(env('api-1').REDIS_KEY_PREFIX);
+        expect(env(service).MODEL_STORAGE_DIR).toBe(env('api-1').MODEL_STORAGE_DIR);
+        expect(services[service].volumes).toContain('spot-data:/app/data');
+      }
+      // Exactly one process migrates; the others wait for it.
+      expect(apps.map((service) => env(service).DB_MIGRATE_ON_START)).toEqual(['true', 'false', 'false']);
+      for (const api of ['api-1', 'api-2']) {
+        expect(env(api)).toMatchObject({ TRUST_PROXY: 'true', API_PORT: '8000' });
+        expect(loadConfig({ ...withDefaults(api), JWT_SECRET: secret }).http).toMatchObject({ trustProxy: true, port: 8000 });
+      }
+      for (const service of apps) expect(loadConfig({ ...withDefaults(service), JWT_SECRET: secret }).redis).toMatchObject({ url: 'redis://redis:6379/0' });
+      expect(env('portal').PORTAL_API_URL).toBe('http://proxy:8001');
+    });
+
+    it('puts the proxy in front of both replicas: set X-Forwarded-For outside, the portal\'s kept inside', () => {
+      const volume = (services.proxy.volumes ?? []).find((v) => v.endsWith(':/etc/nginx/conf.d/default.conf:ro'));
+      expect(volume).toBeDefined();
+      const nginx = readFileSync(join(root, (volume as string).split(':')[0]), 'utf8');
+      const upstream = /upstream\s+(\w+)\s*\{([^}]*)\}/.exec(nginx) as RegExpExecArray;
+      expect(upstream).not.toBeNull();
+      const servers = [...upstream[2].matchAll(/^\s*server\s+([\w.-]+):(\d+)\s*;/gm)].map((m) => `${m[1]}:${m[2]}`);
+      expect(servers).toEqual(['api-1:8000', 'api-2:8000']);
+      const listeners = Object.fromEntries(
+        nginx
+          .split(/^server\s*\{/m)
+          .slice(1)
+          .map((block) => [(/listen\s+(\d+);/.exec(block) as RegExpExecArray)[1], block]),
+      );
+      expect(Object.keys(listeners).sort()).toEqual(['8000', '8001']);
+      for (const block of Object.values(listeners)) expect(block).toMatch(new RegExp(`proxy_pass\\s+http://${upstream[1]};`));
+      // Published: the caller's address replaces any header it sent (TRUST_PROXY takes the left-most).
+      expect(services.proxy).toMatchObject({ ports: ['8000:8000'] });
+      expect(listeners['8000']).toMatch(/proxy_set_header\s+X-Forwarded-For\s+\$remote_addr;/);
+      // The portal's listener is on the compose network only and passes the browser's address on.
+      expect(listeners['8001']).toMatch(/proxy_set_header\s+X-Forwarded-For\s+\$http_x_forwarded_for;/);
+    });
   });
 });

@@ -1,5 +1,4 @@
 import { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import { InstanceCatalog } from '@spot/catalog';
 import { Clock, loadConfig, StructuredLogger } from '@spot/core';
 import { BUCKET_MS, bucketStartOf, GapFiller, PoolDirectory, PriceIngest, PriceObservationInput } from '@spot/data-valve';
@@ -8,54 +7,17 @@ import { insertRow, PricingSnapshotCleanEntity } from '@spot/persistence';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../../api/src/bootstrap';
 import { Benchmark, BenchmarkOptions } from '../benchmark';
+import { percentile, runHttpLoad } from '../http-load';
 
 const REGION = 'eu-west-1';
 const AZS = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 const HOUR = 3_600_000;
-
-const HTTP_LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { url, token, warmup, bodies, concurrency } = workerData;
-const send = async (body) => {
-  const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token }, body });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error('pricing-report answered ' + res.status);
-  return performance.now() - t0;
-};
-(async () => {
-  for (const body of warmup) await send(body);
-  const latencies = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < bodies.length) latencies.push(await send(bodies[next++]));
-  }));
-  parentPort.postMessage({ latencies, elapsedMs: performance.now() - started });
-})().catch((error) => parentPort.postMessage({ error: String(error) }));
-`;
-
-function runHttpLoad(work: { url: string; token: string; warmup: string[]; bodies: string[]; concurrency: number }): Promise<{ latencies: number[]; elapsedMs: number }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(HTTP_LOAD_WORKER, { eval: true, workerData: work });
-    worker.once('message', (message: { latencies: number[]; elapsedMs: number; error?: string }) => {
-      void worker.terminate();
-      if (message.error) reject(new Error(message.error));
-      else resolve(message);
-    });
-    worker.once('error', reject);
-  });
-}
 
 const int = (args: Record<string, string>, name: string, fallback: number) => {
   const value = args[name] === undefined ? fallback : Number(args[name]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
 };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 /** Runs `work(i)` for i in [0, count) with at most `concurrency` in flight. */
 async function pool(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
@@ -174,7 +136,7 @@ export const dataValveBenchmark: Benchmark = {
       };
       // The load generator runs in a worker thread, so the API's event loop does only API work.
       const { latencies, elapsedMs } = await runHttpLoad({
-        url,
+        urls: [url],
         token: registered.agentToken,
         warmup: Array.from({ length: 20 }, (_, i) => bodyOf(httpRequests + i)),
         bodies: Array.from({ length: httpRequests }, (_, i) => bodyOf(i)),
