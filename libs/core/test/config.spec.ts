@@ -84,7 +84,7 @@ describe('configuration', () => {
 
   describe('docker-compose.yml (README "Production")', () => {
     const root = join(__dirname, '../../..');
-    // js-yaml comes with @nestjs/swagger; merge keys (`<<: *anchor`) as Compose reads them.
+    // js-yaml (a devDependency; @nestjs/swagger uses it too); merge keys (`<<: *anchor`) as Compose reads them.
     const compose = load(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { schema: CORE_SCHEMA.withTags(mergeTag) }) as {
       services: Record<string, { environment?: Record<string, string | number>; volumes?: string[]; depends_on?: Record<string, unknown> | string[] }>;
     };
