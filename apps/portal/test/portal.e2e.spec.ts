@@ -2,6 +2,7 @@
  * @jest-environment ./test/support/native-typed-arrays-environment.js
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -22,6 +23,7 @@ const artifacts = join(root, 'test-artifacts/portal');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const USER = { org: 'Demo Shop', email: 'owner@demo-shop.test', password: 'demo-password-1' };
+const NEWCOMER = { org: 'Initech', email: 'owner@initech.test', password: 'initech-password-1' };
 const UI_TIMEOUT = 15_000;
 
 function freePort(): Promise<number> {
@@ -365,5 +367,115 @@ describe('portal in a browser [sqlite]', () => {
     await page.locator('tr[data-model][data-status="retired"]', { hasText: 'risk-v1.onnx' }).waitFor();
     expect(await page.getByTestId('live-model').textContent()).toBe('built-in engine');
     expect(shots.length).toBeGreaterThanOrEqual(12);
+  });
+
+  describe('a new client onboarding (issue 16)', () => {
+    let firstToken: string;
+    const viaPortal = (path: string, token: string, body: unknown) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const registration = () => ({ logical_agent_id: 'initech-web', instance_id: freshInstanceId(), instance_type: 'm5.large', region: 'eu-west-1', az: 'eu-west-1a', mode: 'spot' });
+    const atBothWidths = async (name: string) => {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await shot(`${name}-1440`);
+      await page.setViewportSize({ width: 390, height: 844 });
+      try {
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+        expect(overflow).toBeLessThanOrEqual(0);
+        await shot(`${name}-390`);
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
+    };
+
+    it('signs up: the welcome page names CLIENT_TOKEN (never SPOT_CLIENT_TOKEN); the empty agents page shows the install snippets', async () => {
+      await page.goto(`${base}/dashboard`);
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.waitForURL('**/login');
+      await page.goto(`${base}/signup`);
+      await page.getByLabel('Organisation name').fill(NEWCOMER.org);
+      await page.getByLabel('Email').fill(NEWCOMER.email);
+      await page.getByLabel(/Password/).fill(NEWCOMER.password);
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.getByRole('heading', { name: 'Welcome aboard' }).waitFor();
+      firstToken = (await page.getByTestId('one-time-secret').textContent()) ?? '';
+      expect(firstToken).toMatch(/^spc_/);
+      const welcome = (await page.locator('main').textContent()) ?? '';
+      expect(welcome).toContain('CLIENT_TOKEN');
+      expect(welcome).not.toContain('SPOT_CLIENT_TOKEN');
+
+      await page.getByRole('link', { name: 'Install an agent' }).click();
+      await page.waitForURL('**/agents/install');
+      await page.getByTestId('agent-install').waitFor();
+      await page.getByRole('link', { name: 'Agents', exact: true }).click();
+      await page.getByTestId('no-agents').waitFor();
+      const install = page.getByTestId('agent-install');
+      await install.waitFor();
+      await page.locator('[data-testid="agent-api-url"]', { hasText: base }).waitFor();
+      const script = (await page.getByTestId('install-script').textContent()) ?? '';
+      const userData = (await page.getByTestId('user-data').textContent()) ?? '';
+      const envFile = (await page.getByTestId('env-file').textContent()) ?? '';
+      const unit = (await page.getByTestId('systemd-unit').textContent()) ?? '';
+      for (const snippet of [script, userData]) {
+        expect(snippet).toContain(`CENTRAL_SERVER_URL='${base}'`);
+        expect(snippet).toContain("CLIENT_TOKEN='<your client token, spc_…>'");
+        expect(snippet).toContain('systemctl enable --now spot-optimizer-agent');
+      }
+      expect(userData.startsWith('#!/bin/bash')).toBe(true);
+      expect(envFile).toContain(`CENTRAL_SERVER_URL=${base}\n`);
+      expect(envFile).toContain('CLIENT_TOKEN=<your client token, spc_…>');
+      expect(unit).toContain('EnvironmentFile=/opt/spot-agent/.env');
+      expect(unit).toContain('ExecStart=/usr/bin/node /opt/spot-agent/dist/apps/agent/src/main.js');
+      // The portal never prints a token it does not have.
+      expect(await install.textContent()).not.toContain(firstToken);
+      expect(await page.locator('body').textContent()).not.toContain('SPOT_CLIENT_TOKEN');
+      await page.getByRole('button', { name: 'Copy Install script' }).waitFor();
+      await atBothWidths('agents-empty-install');
+    });
+
+    it('rotates the client token only after confirmation, shows the new one once; the old one no longer registers agents', async () => {
+      // An agent registered through the portal's address (the CENTRAL_SERVER_URL of the snippets) before the rotation.
+      const runningRegistration = registration();
+      const before = await viaPortal('/api/agents/register', firstToken, runningRegistration);
+      expect(before.status).toBe(201);
+      const running = (await before.json()) as { agent_id: string; agent_token: string };
+
+      await page.getByRole('link', { name: 'Client token', exact: true }).click();
+      const hint = page.getByTestId('client-token-hint');
+      await page.locator('[data-testid="client-token-hint"]', { hasText: firstToken.slice(-4) }).waitFor();
+      const oldHint = await hint.textContent();
+      await page.getByRole('button', { name: /Rotate the client token/ }).click();
+      const dialog = page.getByRole('dialog', { name: 'Rotate the client token?' });
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('stops working at once');
+      await shot('token-rotate-confirmation');
+      // Cancelling changes nothing.
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect(await page.getByTestId('one-time-secret').count()).toBe(0);
+      expect((await viaPortal('/api/agents/register', firstToken, registration())).status).toBe(201);
+
+      await page.getByRole('button', { name: /Rotate the client token/ }).click();
+      await dialog.getByRole('button', { name: 'Rotate the token' }).click();
+      const secret = page.getByTestId('one-time-secret');
+      await secret.waitFor();
+      const newToken = (await secret.textContent()) ?? '';
+      expect(newToken).toMatch(/^spc_/);
+      expect(newToken).not.toBe(firstToken);
+      await page.getByRole('button', { name: 'Copy', exact: true }).waitFor();
+      expect(await page.getByTestId('rotation-warning').textContent()).toContain('CLIENT_TOKEN');
+      await page.locator('[data-testid="client-token-hint"]', { hasText: newToken.slice(-4) }).waitFor();
+      expect(await hint.textContent()).not.toBe(oldHint);
+      await atBothWidths('token-rotated');
+
+      // The old token is refused, the new one registers; a running agent's own token still works.
+      expect((await viaPortal('/api/agents/register', firstToken, registration())).status).toBe(401);
+      expect((await viaPortal('/api/agents/register', newToken, registration())).status).toBe(201);
+      await http().post(`/api/agents/${running.agent_id}/heartbeat`).set(bearer(running.agent_token)).send({ report_id: randomUUID(), instance_id: runningRegistration.instance_id }).expect(200);
+
+      // Shown once: gone after a reload.
+      await page.reload();
+      await page.locator('[data-testid="client-token-hint"]', { hasText: newToken.slice(-4) }).waitFor();
+      expect(await page.getByTestId('one-time-secret').count()).toBe(0);
+    });
   });
 });

@@ -31,9 +31,15 @@ export default function SignupPage() {
       <main className="auth">
         <h1>Welcome aboard</h1>
         <div className="card stack">
-          <p>Your agents register with this client token (<code>SPOT_CLIENT_TOKEN</code>).</p>
+          <p>
+            Your agents register with this client token: it is the <code>CLIENT_TOKEN</code> in the agent&apos;s environment file
+            (<code>/opt/spot-agent/.env</code>), next to <code>CENTRAL_SERVER_URL</code>.
+          </p>
           <OneTimeSecret label="Client token" value={clientToken} />
-          <Link className="button" href="/dashboard">Go to the dashboard</Link>
+          <div className="row">
+            <Link className="button" href="/agents/install">Install an agent</Link>
+            <Link className="button" href="/dashboard">Go to the dashboard</Link>
+          </div>
         </div>
       </main>
     );

@@ -11,6 +11,7 @@ const CLIENT_LINKS = [
   { href: '/instances', label: 'Instances' },
   { href: '/agents', label: 'Agents' },
   { href: '/replicas', label: 'Replicas' },
+  { href: '/token', label: 'Client token' },
 ];
 const ADMIN_LINKS = [
   { href: '/admin/clients', label: 'Clients' },

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { api, errorMessage, type Schemas } from '../../../src/api/client';
+import { AgentInstall } from '../../../src/components/agent-install';
 import { Modal } from '../../../src/components/dialog';
 import { when } from '../../../src/lib/format';
 import { requireClient, useSession } from '../../../src/lib/session';
@@ -147,12 +148,18 @@ export default function AgentsPage() {
 
   return (
     <>
-      <h1>Agents</h1>
+      <div className="row">
+        <h1>Agents</h1>
+        <Link className="button" href="/agents/install">Install an agent</Link>
+      </div>
       {error && <p role="alert" className="error">{error}</p>}
       {!data ? (
         <p aria-busy="true">Loading…</p>
       ) : data.items.length === 0 ? (
-        <p className="muted">No agents yet: install the agent on an instance with your client token.</p>
+        <>
+          <p className="muted" data-testid="no-agents">No agents yet: install the agent on an instance with your client token.</p>
+          <AgentInstall />
+        </>
       ) : (
         <div className="card table-wrap">
           <table>
