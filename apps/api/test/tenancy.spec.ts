@@ -5,7 +5,7 @@ import { buildOpenApiDocument } from '../src/bootstrap';
  * Who may call each route. Every route the API serves must appear here (the first test checks
  * it against the OpenAPI document), so no route ships without a tenancy check.
  */
-type Access = 'public' | 'user' | 'super_admin' | 'client_token' | 'agent' | 'agent_write' | 'client_scope' | 'client_instance' | 'agent_or_owner' | 'agent_owner' | 'tenant';
+type Access = 'public' | 'user' | 'super_admin' | 'client_token' | 'agent' | 'agent_write' | 'client_scope' | 'client_instance' | 'agent_or_owner' | 'agent_owner' | 'agent_owner_user' | 'tenant';
 
 const ROUTES: Record<string, Access> = {
   'GET /health': 'public',
@@ -61,7 +61,7 @@ const ROUTES: Record<string, Access> = {
   'POST /api/agents/{id}/replicas/{rid}/status': 'agent_or_owner',
   'POST /api/agents/{id}/replicas/{rid}/sync-status': 'agent_or_owner',
   'POST /api/client/agents/{id}/config': 'agent_owner',
-  'PUT /api/client/agents/{id}/continuity': 'agent_owner',
+  'PUT /api/client/agents/{id}/continuity': 'agent_owner_user',
   'GET /api/notifications': 'tenant',
   'POST /api/notifications/read-all': 'tenant',
   'POST /api/notifications/{id}/read': 'tenant',
@@ -200,6 +200,17 @@ describeEachDatabase('tenancy on every route', (db) => {
     }
     for (const token of [a.agentToken, undefined]) await call(route, a.agentId, token).expect(401);
     for (const token of [a.userToken, a.clientToken, admin]) await call(route, a.agentId, token).expect(200);
+  });
+
+  it.each(routesWith('agent_owner_user'))("%s: the agent's client's users and super-admins, not its client token (hooks run commands on its instances); others get 404", async (route) => {
+    for (const token of [b.userToken, b.clientToken]) {
+      const res = await call(route, a.agentId, token).expect(404);
+      expect(res.body.details.code).toBe('AGENT_NOT_FOUND');
+    }
+    for (const token of [a.agentToken, undefined]) await call(route, a.agentId, token).expect(401);
+    const refused = await call(route, a.agentId, a.clientToken).expect(403);
+    expect(refused.body.details.code).toBe('USER_REQUIRED');
+    for (const token of [a.userToken, admin]) await call(route, a.agentId, token).expect(200);
   });
 
   it.each(routesWith('tenant'))("%s: users and client tokens, scoped to their own tenant; agents and strangers 401", async (route) => {

@@ -180,3 +180,20 @@ export class AgentOwnerGuard extends ClientPrincipalGuard {
     return requireAgentOwner(this.agents, context);
   }
 }
+
+
+/**
+ * The agent's client's users (or a super-admin), not its client token: for settings that run
+ * commands on the client's instances (continuity hooks). The client token sits on every managed
+ * instance (its agent's env file and user data), so it must not be able to install a command
+ * that runs on all of them. Another client's credentials still answer 404 first.
+ */
+@Injectable()
+export class AgentOwnerUserGuard extends AgentOwnerGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (request.principal?.kind === 'client') throw DomainError.forbidden('USER_REQUIRED', 'Continuity settings (hooks run commands on your instances) are changed by a signed-in user, not with the client token');
+    return true;
+  }
+}

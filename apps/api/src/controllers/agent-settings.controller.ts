@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Put, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AgentConfigDto, ContinuitySettingsDto, UpdateAgentSettingsRequestDto } from '@spot/contracts';
 import { AgentRegistry, Principal } from '@spot/identity';
-import { AgentOwnerGuard } from '../auth/guards';
+import { AgentOwnerGuard, AgentOwnerUserGuard } from '../auth/guards';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { fromContinuityDto } from '../presenters/continuity-presenters';
 import { toAgentConfig } from '../presenters/presenters';
@@ -45,11 +45,13 @@ export class AgentSettingsController {
    * Elastic IP, Route 53 record, data volumes, network interface, hooks. Replaces the previous
    * settings; `{}` clears them. A bad setting answers 400 naming the field (e.g. a target group
    * of another region, a volume in another zone with the snapshot path off); nothing is stored.
+   * A signed-in user's change only (403 with the client token): hooks run commands on the instances.
    */
   @Put(':id/continuity')
   @HttpCode(200)
+  @UseGuards(AgentOwnerUserGuard)
   @ApiOkResponse({ type: AgentConfigDto })
-  @ApiStandardErrors('not_found')
+  @ApiStandardErrors('not_found', 'forbidden')
   async updateAgentContinuity(@Param('id') id: string, @Body() body: ContinuitySettingsDto, @CurrentPrincipal() principal: Principal): Promise<AgentConfigDto> {
     return toAgentConfig(await this.registry.updateContinuity(id, fromContinuityDto(body), actorOf(principal)));
   }
