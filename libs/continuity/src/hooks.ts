@@ -1,6 +1,16 @@
 import { spawn } from 'node:child_process';
 import { HookName, HookSpec } from './settings';
 
+/**
+ * The environment a customer's hook starts with: the agent's own, less its credentials. systemd
+ * loads CLIENT_TOKEN (and any AWS keys) from the agent's env file into it, and a hook script that
+ * logs its environment must not leak them.
+ */
+export function hookBaseEnv(agentEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const secret = /TOKEN|SECRET|PASSWORD|CREDENTIAL|^AWS_ACCESS_KEY_ID$|^AWS_SESSION/i;
+  return Object.fromEntries(Object.entries(agentEnv).filter((entry): entry is [string, string] => entry[1] !== undefined && !secret.test(entry[0])));
+}
+
 export interface HookResult {
   hook: HookName;
   ok: boolean;
@@ -36,7 +46,7 @@ export class ProcessHookRunner extends HookRunner {
       const keep = (chunk: Buffer) => {
         tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
       };
-      const child = spawn('/bin/sh', ['-c', spec.command], { env: { ...process.env, ...env, SPOT_HOOK: hook }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('/bin/sh', ['-c', spec.command], { env: { ...hookBaseEnv(process.env), ...env, SPOT_HOOK: hook }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.on('data', keep);
       child.stderr.on('data', keep);
       const timer = setTimeout(() => {

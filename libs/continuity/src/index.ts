@@ -1,6 +1,6 @@
 export { HOOK_NAMES, validateContinuitySettings, regionOfTargetGroupArn } from './settings';
 export type { ContinuitySettings, DataVolumeSelector, HookName, HookSpec, SettingsContext } from './settings';
-export { HookRunner, ProcessHookRunner, ScriptedHookRunner } from './hooks';
+export { HookRunner, ProcessHookRunner, ScriptedHookRunner, hookBaseEnv } from './hooks';
 export type { HookResult } from './hooks';
 export { Sleeper, RealSleeper, VirtualSleeper, waitUntil } from './waiting';
 export { resolveContinuity } from './resolve';

@@ -1,4 +1,4 @@
-import { ProcessHookRunner } from '@spot/continuity';
+import { ProcessHookRunner, hookBaseEnv } from '@spot/continuity';
 
 /** Real processes: the hook runner the agent uses on an instance. */
 describe('ProcessHookRunner', () => {
@@ -11,6 +11,24 @@ describe('ProcessHookRunner', () => {
     expect(result.outputTail).toContain('line 3000');
     expect(result.outputTail.trim().endsWith('to i-0abc')).toBe(true);
     expect(await runner.run('post_switch', { command: 'true', timeoutSeconds: 5 }, {})).toMatchObject({ ok: true, exitCode: 0 });
+  });
+
+  it("never hands the agent's credentials to a hook (systemd loads CLIENT_TOKEN into the agent's environment)", async () => {
+    const saved = { token: process.env.CLIENT_TOKEN, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.CLIENT_TOKEN = 'spc_must-not-leak';
+    process.env.AWS_SECRET_ACCESS_KEY = 'secret-must-not-leak';
+    try {
+      const result = await runner.run('pre_switch', { command: "env | grep -E '^(CLIENT_TOKEN|AWS_SECRET_ACCESS_KEY|SPOT_NEW_INSTANCE_ID|PATH)='", timeoutSeconds: 30 }, { SPOT_NEW_INSTANCE_ID: 'i-0abc' });
+      expect(result.outputTail).toContain('SPOT_NEW_INSTANCE_ID=i-0abc');
+      expect(result.outputTail).toContain('PATH=');
+      expect(result.outputTail).not.toContain('must-not-leak');
+    } finally {
+      if (saved.token === undefined) delete process.env.CLIENT_TOKEN;
+      else process.env.CLIENT_TOKEN = saved.token;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+      else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    }
+    expect(Object.keys(hookBaseEnv({ CLIENT_TOKEN: 'x', AGENT_TOKEN: 'y', AWS_SESSION_TOKEN: 'z', ADMIN_PASSWORD: 'p', PATH: '/bin', HOME: '/root' })).sort()).toEqual(['HOME', 'PATH']);
   });
 
   it('kills a hook (and its children) at its time limit', async () => {
