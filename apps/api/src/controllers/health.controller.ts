@@ -48,7 +48,8 @@ export class HealthController {
           ...(db.error ? { error: db.error } : {}),
         },
         // Redis down degrades, never fails: everything it holds falls back to the database (docs/architecture.md "Redis").
-        ...(redis ? { redis: { status: redis.status, ...(redis.error ? { error: redis.error } : {}) } } : {}),
+        // No error text here: /health is public, and a Redis error can name internal hosts.
+        ...(redis ? { redis: { status: redis.status } } : {}),
       },
       ...(pricing ? { pricing } : {}),
     };
@@ -68,14 +69,26 @@ export function toOnDemandPricing(report: PricingStatusReport): OnDemandPricingH
   };
 }
 
+/**
+ * What the public /health may say of the price sources: AWS's own error text names the control
+ * plane's account and role (an AccessDenied reads `User: arn:aws:sts::<account>:assumed-role/…`),
+ * so it stays on the super-admin data-quality route; /health says only that, and where to look.
+ */
+const SEE_ADMIN = 'see GET /api/admin/data-quality/on-demand-prices (super-admin) for the reason';
+
 function toPricingHealth(report: PricingStatusReport): PricingHealthDto {
+  const onDemand = toOnDemandPricing(report);
   return {
-    on_demand: toOnDemandPricing(report),
+    on_demand: {
+      ...onDemand,
+      last_refresh_message: onDemand.last_refresh_message === null ? null : `${onDemand.source === 'aws-price-list' ? 'refreshed from the AWS Price List API' : 'the AWS Price List API was not used'}; ${SEE_ADMIN}`,
+      fallback_reason: onDemand.fallback_reason === null ? null : `the shipped on-demand file serves; ${SEE_ADMIN}`,
+    },
     spot_advisor: {
       source: report.spotAdvisor.source,
       last_refresh_at: iso(report.spotAdvisor.lastRefreshAt),
       skipped_since_refresh: report.spotAdvisor.skippedSinceRefresh,
-      last_skip_reason: report.spotAdvisor.lastSkipReason,
+      last_skip_reason: report.spotAdvisor.lastSkipReason, // about the public SPOT_ADVISOR_URL only
     },
   };
 }
