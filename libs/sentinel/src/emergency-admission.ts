@@ -28,6 +28,8 @@ export const DEFAULT_EMERGENCY_LIMITS: EmergencyLimits = {
   launchesPerMinute: AWS_RUN_INSTANCES_THROTTLE.requestRefillPerSecond * 60 * 0.75,
 };
 
+const MAX_REMEMBERED_CHARGES = 10_000;
+
 export interface AdmissionDecision {
   admitted: boolean;
   /** When refused: how long until the bucket holds a token again. */
@@ -70,6 +72,8 @@ export const regionOfPool = (poolId: string | null): string | null => {
  */
 export class EmergencyAdmission {
   private readonly mutex = new AsyncMutex();
+  /** Launches (by their idempotency key) whose shared slot this process took, oldest first. */
+  private readonly charged = new Set<string>();
   /**
    * How far back launches are replayed, from a full bucket. Exact unless the client launched at
    * the full rate for this whole span, when at most one more burst may pass.
@@ -91,7 +95,7 @@ export class EmergencyAdmission {
    * Whether one more launch of the client fits its bucket for the region of the interrupted
    * pool; call inside serialise(). Launches whose region is unknown count against every region.
    */
-  async admit(manager: EntityManager, clientId: string, poolId: string | null): Promise<AdmissionDecision> {
+  async admit(manager: EntityManager, clientId: string, poolId: string | null, chargeKey?: string): Promise<AdmissionDecision> {
     const now = this.clock.nowMs();
     const rows = await manager.getRepository(SpotInterruptionEventEntity).find({
       select: { actionAt: true, poolId: true },
@@ -107,13 +111,23 @@ export class EmergencyAdmission {
     // Across API processes: the events above are this transaction's view, so two processes could
     // both see the last token. The shared RateLimiter (database or Redis) takes a slot atomically:
     // at most a burst per burst/refill seconds, inside the bucket's own envelope (issue 22, finding 9).
+    // A launch's transaction that is run again (a deadlock victim on MySQL) asks again for the
+    // same launch: its slot is already taken, so it is not taken twice.
+    if (chargeKey !== undefined && this.charged.has(chargeKey)) return decision;
     const windowMs = Math.ceil((this.limits.launchBurst * 60_000) / this.limits.launchesPerMinute);
     const shared = await this.limiter.hit(`emergency:${clientId}:${region ?? 'any'}`, this.limits.launchBurst, windowMs);
-    return shared.allowed ? decision : { admitted: false, retryAfterMs: shared.retryAfterMs };
+    if (!shared.allowed) return { admitted: false, retryAfterMs: shared.retryAfterMs };
+    if (chargeKey !== undefined) this.remember(chargeKey);
+    return decision;
   }
 
-  /** admit(), as a yes or no. */
-  async hasRoom(manager: EntityManager, clientId: string, poolId: string | null): Promise<boolean> {
-    return (await this.admit(manager, clientId, poolId)).admitted;
+  private remember(chargeKey: string): void {
+    this.charged.add(chargeKey);
+    if (this.charged.size > MAX_REMEMBERED_CHARGES) this.charged.delete(this.charged.values().next().value as string);
+  }
+
+  /** admit(), as a yes or no; `chargeKey` names the launch, so asking again for it takes no second slot. */
+  async hasRoom(manager: EntityManager, clientId: string, poolId: string | null, chargeKey?: string): Promise<boolean> {
+    return (await this.admit(manager, clientId, poolId, chargeKey)).admitted;
   }
 }

@@ -218,16 +218,17 @@ export class EmergencyFallback {
         const live = await this.replicas.live(agent.id, manager);
         const covering = live.find((r) => r.parentInstanceId === event.instanceId && (event.signalType === 'rebalance-recommendation' || r.replicaType === 'automatic-termination'));
         if (covering) return this.finish(event, { responseAction: 'existing-replica', replicaId: covering.id, success: true }, manager);
-        if (!(await this.admission.hasRoom(manager, agent.clientId, event.poolId))) return this.finish(event, { responseAction: 'queued' }, manager);
         const termination = event.signalType === 'termination-notice';
+        // A second answer to the same event (its first replica ended) is a new launch.
+        const launchKey = `${termination ? 'emergency-launch' : 'launch-replica'}:${event.id}${event.replicaId ? `:after:${event.replicaId}` : ''}`;
+        if (!(await this.admission.hasRoom(manager, agent.clientId, event.poolId, launchKey))) return this.finish(event, { responseAction: 'queued' }, manager);
         const created = await this.replicas.createLocked(manager, agent, {
           agentId: agent.id,
           type: termination ? 'automatic-termination' : 'automatic-rebalance',
           createdBy: 'sentinel',
           commandType: termination ? 'emergency-launch' : 'launch-replica',
           payload: termination ? { snapshot: true, termination_time: event.actionTime?.toISOString() ?? null, interruption_event_id: event.id } : { interruption_event_id: event.id },
-          // A second answer to the same event (its first replica ended) is a new launch.
-          idempotencyKey: `${termination ? 'emergency-launch' : 'launch-replica'}:${event.id}${event.replicaId ? `:after:${event.replicaId}` : ''}`,
+          idempotencyKey: launchKey,
         });
         return this.finish(
           event,
