@@ -166,12 +166,19 @@ export class PriceIngest {
       outcome = { stored: fresh.length, held: heldIn(plan, fresh), written: [] };
     } else {
       // 2b. Clean points or held values to write: the raw trail and them in one transaction.
+      let attempt = 0;
+      const committed: { plan?: FoldPlan } = {};
       outcome = await this.storeOnce(async (manager) => {
-        const inserted = await insertMany(manager, PricingSubmissionRawEntity, rawRows(plan), { skipDuplicatesOf: ['dedup_key'] });
+        attempt += 1;
+        committed.plan = undefined;
+        // A re-run (a deadlock victim, or a concurrent copy's unique key) judges again: what the
+        // first plan read may have changed meanwhile, and applying it would overwrite that.
+        const current = attempt === 1 ? plan : await this.consensus.plan(manager, updatesOf(unique), context, now);
+        const inserted = await insertMany(manager, PricingSubmissionRawEntity, rawRows(current), { skipDuplicatesOf: ['dedup_key'] });
         if (inserted === unique.length) {
-          await this.consensus.apply(manager, plan, now);
-          this.consensus.remember(plan, now);
-          return { stored: unique.length, held: heldIn(plan, unique), written: plan.written };
+          await this.consensus.apply(manager, current, now);
+          committed.plan = current;
+          return { stored: unique.length, held: heldIn(current, unique), written: current.written };
         }
         // Part of the report was stored before (a retry): judge again from the new observations only.
         const fresh = inserted === 0 ? [] : await this.storedNow(manager, batchId, unique);
@@ -188,9 +195,11 @@ export class PriceIngest {
             .where('batch_id = :batchId AND dedup_key IN (:...dedupKeys)', { batchId, dedupKeys })
             .execute();
         }
-        this.consensus.remember(replanned, now);
+        committed.plan = replanned;
         return { stored: fresh.length, held: heldIn(replanned, fresh), written: replanned.written };
       });
+      // Only once committed: this process's view of held-only buckets follows what is stored.
+      if (committed.plan) this.consensus.remember(committed.plan, now);
     }
     for (const row of outcome.written) await this.cache.offer(row);
     return {
