@@ -1,9 +1,41 @@
-import { DataSource } from 'typeorm';
-import { ManualClock } from '@spot/core';
-import { PriceReport } from '@spot/data-valve';
-import { insertRow, PricingSnapshotCleanEntity, PricingSnapshotInterpolatedEntity, PricingSubmissionRawEntity, PoolRiskAnalysisEntity, SystemEventEntity } from '@spot/persistence';
+import { DataSource, EntityManager } from 'typeorm';
+import { CryptoIdGenerator, InMemoryCacheFactory, ManualClock } from '@spot/core';
+import { LatestPriceCache, PoolDirectory, PriceIngest, PriceReport } from '@spot/data-valve';
+import { TransactionRunner, insertRow, PricingSnapshotCleanEntity, PricingSnapshotInterpolatedEntity, PricingSubmissionRawEntity, PoolRiskAnalysisEntity, SystemEventEntity } from '@spot/persistence';
 import { describeEachDatabase, openMigratedDataSource } from '@spot/testing';
 import { buildValve } from './valve-fixture';
+
+class RolledBack extends Error {}
+
+/**
+ * The first transaction runs its work and is rolled back, as a deadlock victim is; `between` runs
+ * before the runner runs the same work again (what TransactionRunner does after a deadlock).
+ */
+class FirstAttemptRolledBack extends TransactionRunner {
+  private first = true;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly between: () => Promise<unknown>,
+  ) {
+    super(dataSource);
+  }
+
+  override async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.first) return super.run(work);
+    this.first = false;
+    await super
+      .run(async (manager) => {
+        await work(manager);
+        throw new RolledBack();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof RolledBack)) throw error;
+      });
+    await this.between();
+    return super.run(work);
+  }
+}
 
 const NOW = '2026-11-24T12:00:00.000Z';
 
@@ -148,6 +180,18 @@ describeEachDatabase('PriceIngest: validation, raw trail, dedup and the clean se
       ['2026-11-24T09:05:00.000Z', NOW],
       ['2026-11-24T09:10:00.000Z', null],
     ]);
+  });
+
+  it("a re-run of the write transaction judges again: another client's value committed meanwhile is kept, not overwritten", async () => {
+    const at = '2026-11-24T11:57:00Z';
+    const pool = 'm5.large.eu-west-1c';
+    const other = buildValve(dataSource, clock);
+    const retried = new FirstAttemptRolledBack(dataSource, () => other.ingest.ingest(report([obs('eu-west-1c', 0.041, at)], { clientId: 'client-b', agentId: 'agent-b', instanceId: 'i-b' })));
+    const ingest = new PriceIngest(retried, valve.catalog, new PoolDirectory(dataSource, clock), new LatestPriceCache(new InMemoryCacheFactory(clock)), clock, new CryptoIdGenerator(clock));
+    await ingest.ingest(report([obs('eu-west-1c', 0.04, at)], { clientId: 'client-a', agentId: 'agent-a', instanceId: 'i-a' }));
+    const point = await clean(pool, '2026-11-24T11:55:00Z');
+    expect(point).toMatchObject({ clientCount: 2 });
+    expect(Object.keys(JSON.parse(point?.sources ?? '{}')).sort()).toEqual(['client-a', 'client-b']);
   });
 
   it('serves the latest price from a 60 s cache that this process keeps current', async () => {
