@@ -31,7 +31,8 @@ import {
   SpotPriceQuery,
   TemporaryCredentials,
 } from '../cloud-provider';
-import { DEFAULT_RETRY_POLICY, isDryRunSuccess, RetryPolicy, toDomainError, withRetries } from './aws-errors';
+import { AwsCallRunner } from './aws-call-runner';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, toDomainError, withRetries } from './aws-errors';
 
 export interface AwsCloudOptions {
   /** Built by the caller; `createEc2Client` honours the SDK credential chain and AWS_ENDPOINT_URL[_EC2]. */
@@ -87,12 +88,12 @@ function toImage(image: Image): ImageDescription {
 /** The CloudProvider port on EC2 (SDK v3). */
 export class AwsCloudProvider extends CloudProvider {
   private safe: boolean;
-  private readonly retry: RetryPolicy;
+  private readonly calls: AwsCallRunner;
 
   constructor(private readonly options: AwsCloudOptions) {
     super();
     this.safe = options.safeMode ?? false;
-    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.calls = new AwsCallRunner({ ...DEFAULT_RETRY_POLICY, ...options.retry }, () => this.safe, options.logger);
   }
 
   get safeMode(): boolean {
@@ -221,12 +222,8 @@ export class AwsCloudProvider extends CloudProvider {
     return this.mutate(`DeleteSnapshot ${snapshotId}`, (dryRun) => this.options.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId, DryRun: dryRun })), () => undefined);
   }
 
-  private async read<T>(action: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await withRetries(call, this.retry, (attempt, delayMs, error) => this.logRetry(action, attempt, delayMs, error));
-    } catch (error) {
-      throw toDomainError(error, action);
-    }
+  private read<T>(action: string, call: () => Promise<T>): Promise<T> {
+    return this.calls.read(action, call);
   }
 
   /**
@@ -234,31 +231,8 @@ export class AwsCloudProvider extends CloudProvider {
    * call would have succeeded (logged as "would execute"), or the real error (e.g.
    * UnauthorizedOperation) when it would not.
    */
-  private async mutate<O, T>(action: string, call: (dryRun: boolean) => Promise<O>, map: (out: O) => T): Promise<Mutation<T>> {
-    const dryRun = this.safe;
-    try {
-      const out = await withRetries(() => call(dryRun), this.retry, (attempt, delayMs, error) => this.logRetry(action, attempt, delayMs, error));
-      if (dryRun) return this.wouldExecute(action);
-      return { dryRun: false, value: map(out) };
-    } catch (error) {
-      if (dryRun && isDryRunSuccess(error)) return this.wouldExecute(action);
-      throw toDomainError(error, action);
-    }
-  }
-
-  private wouldExecute(action: string): Mutation<never> {
-    this.options.logger?.event({ level: 'info', component: 'CORE-EXEC', action: 'DRY-RUN', result: 'SKIPPED', message: `[SAFE_MODE] Would execute: ${action}` });
-    return { dryRun: true, wouldExecute: action };
-  }
-
-  private logRetry(action: string, attempt: number, delayMs: number, error: unknown): void {
-    this.options.logger?.event({
-      level: 'warn',
-      component: 'CORE-EXEC',
-      action: 'AWS-RETRY',
-      result: 'RETRY',
-      message: `${action}: ${error instanceof Error ? error.name : String(error)}; attempt ${attempt + 1} in ${delayMs}ms`,
-    });
+  private mutate<O, T>(action: string, call: (dryRun: boolean) => Promise<O>, map: (out: O) => T): Promise<Mutation<T>> {
+    return this.calls.mutate(action, call, map);
   }
 }
 
