@@ -9,3 +9,4 @@ export * from './virtual-timers';
 export * from './sqlite-lock';
 export * from './moto-lock';
 export * from './redis';
+export * from './rate-limiter-contract';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ManualClock } from '@spot/core';
 import { createDataSource, DatabaseRateLimiter } from '@spot/persistence';
-import { describeEachDatabase, openMigratedDataSource } from '@spot/testing';
+import { describeEachDatabase, expectSharedAllowance, expectSlidingWindow, openMigratedDataSource } from '@spot/testing';
 import { storedKey } from '../src/database-rate-limiter';
 
 /**
@@ -25,26 +25,13 @@ describeEachDatabase('database rate limiter', (db) => {
 
   it('allows `limit` hits per sliding window and says when to retry', async () => {
     const limiter = new DatabaseRateLimiter(first, clock);
-    for (let i = 0; i < 3; i++) {
-      expect(await limiter.hit('k', 3, 60_000)).toEqual({ allowed: true, remaining: 2 - i, retryAfterMs: 0 });
-      clock.advanceSeconds(10);
-    }
-    expect(await limiter.hit('k', 3, 60_000)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 30_000 });
-    expect(await limiter.peek('k', 3, 60_000)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 30_000 });
-    expect((await limiter.hit('other', 3, 60_000)).allowed).toBe(true);
-    clock.advanceSeconds(30);
-    expect(await limiter.peek('k', 3, 60_000)).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0 });
-    expect(await limiter.hit('k', 3, 60_000)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
-    expect((await limiter.hit('k', 3, 60_000)).allowed).toBe(false);
-    await limiter.reset('k');
-    expect(await limiter.peek('k', 3, 60_000)).toEqual({ allowed: true, remaining: 3, retryAfterMs: 0 });
+    await expectSlidingWindow(limiter, clock);
   });
 
   it('shares one allowance between two processes hitting at once: 10 in total, not 20', async () => {
     const a = new DatabaseRateLimiter(first, clock);
     const b = new DatabaseRateLimiter(second, clock);
-    const decisions = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).hit('signin:203.0.113.9', 10, 60_000)));
-    expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+    await expectSharedAllowance(a, b);
     const [{ n }] = await first.query("SELECT COUNT(*) AS n FROM rate_limit_slots WHERE limit_key = 'signin:203.0.113.9'");
     expect(Number(n)).toBe(10);
   });

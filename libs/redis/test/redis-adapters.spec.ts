@@ -1,6 +1,6 @@
 import { InMemoryCacheFactory, InMemoryRateLimiter, InProcessSignalBus, ManualClock } from '@spot/core';
 import { RedisCacheFactory, RedisConnection, RedisRateLimiter, RedisSignalBus } from '@spot/redis';
-import { describeWithRedis, testRedisUrl, uniqueRedisPrefix } from '@spot/testing';
+import { describeWithRedis, expectSharedAllowance, expectSlidingWindow, testRedisUrl, uniqueRedisPrefix } from '@spot/testing';
 
 /**
  * The Redis adapters behind the core ports (issue 15) on the real Redis of REDIS_URL: the limiter
@@ -25,19 +25,7 @@ describeWithRedis('Redis adapters', () => {
     const redis = await connect(uniqueRedisPrefix('limiter'));
     const fallback = new InMemoryRateLimiter(clock);
     const limiter = new RedisRateLimiter(redis, clock, fallback);
-    for (let i = 0; i < 3; i++) {
-      expect(await limiter.hit('k', 3, 60_000)).toEqual({ allowed: true, remaining: 2 - i, retryAfterMs: 0 });
-      clock.advanceSeconds(10);
-    }
-    expect(await limiter.hit('k', 3, 60_000)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 30_000 });
-    expect(await limiter.peek('k', 3, 60_000)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 30_000 });
-    expect((await limiter.hit('other', 3, 60_000)).allowed).toBe(true);
-    clock.advanceSeconds(30);
-    expect(await limiter.peek('k', 3, 60_000)).toEqual({ allowed: true, remaining: 1, retryAfterMs: 0 });
-    expect(await limiter.hit('k', 3, 60_000)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
-    expect((await limiter.hit('k', 3, 60_000)).allowed).toBe(false);
-    await limiter.reset('k');
-    expect(await limiter.peek('k', 3, 60_000)).toEqual({ allowed: true, remaining: 3, retryAfterMs: 0 });
+    await expectSlidingWindow(limiter, clock);
     // Nothing was counted in the fallback while Redis answered.
     expect(await fallback.peek('other', 3, 60_000)).toEqual({ allowed: true, remaining: 3, retryAfterMs: 0 });
   });
@@ -46,8 +34,7 @@ describeWithRedis('Redis adapters', () => {
     const prefix = uniqueRedisPrefix('limiter-shared');
     const a = new RedisRateLimiter(await connect(prefix), clock, new InMemoryRateLimiter(clock));
     const b = new RedisRateLimiter(await connect(prefix), clock, new InMemoryRateLimiter(clock));
-    const decisions = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).hit('signin:203.0.113.9', 10, 60_000)));
-    expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+    await expectSharedAllowance(a, b);
   });
 
   it('cache: one namespace seen by both processes, with TTL, counters, keys and delete', async () => {
