@@ -239,21 +239,8 @@ export class ReplicaService {
         const replica = await this.find(command.agentId, replicaId, manager);
         if (!replica || replica.instanceId) return;
         await this.repo(manager).update({ id: replica.id }, { instanceId: launchedOn, updatedAt: this.clock.now() });
-        if (replica.status === 'failed') {
-          // It was given up before the launch finished (timeout): the late instance goes too.
-          await this.commands.issue(
-            {
-              clientId: replica.clientId,
-              agentId: replica.agentId,
-              commandType: 'terminate-instance',
-              origin: 'manual',
-              payload: { replica_id: replica.id, instance_id: launchedOn, reason: 'launched-after-failure' },
-              idempotencyKey: `terminate-replica:${replica.id}`,
-              createdBy: 'replica-lifecycle',
-            },
-            manager,
-          );
-        }
+        // It was given up before the launch finished (timeout): the late instance goes too.
+        if (replica.status === 'failed') await this.terminateReplicaInstance(manager, replica, launchedOn, 'launched-after-failure');
       });
       return;
     }
@@ -270,25 +257,12 @@ export class ReplicaService {
   /**
    * Fails a replica that will not become a standby (dry run, failed launch, launching or syncing
    * too long), asks the primary's agent to terminate its instance when there is one, and reports
-   * it (system event and notification). The caller holds the agent's client and agent rows.
+   * it (system event and notification). The caller holds the agent's row.
    */
   async failUnfinishedLocked(manager: EntityManager, replica: ReplicaInstanceEntity, why: string, explanation: string, instanceId: string | null = replica.instanceId): Promise<void> {
     const was = replica.status;
     await this.transition(manager, replica, 'failed', why);
-    if (instanceId) {
-      await this.commands.issue(
-        {
-          clientId: replica.clientId,
-          agentId: replica.agentId,
-          commandType: 'terminate-instance',
-          origin: 'manual',
-          payload: { replica_id: replica.id, instance_id: instanceId, reason: why },
-          idempotencyKey: `terminate-replica:${replica.id}`,
-          createdBy: 'replica-lifecycle',
-        },
-        manager,
-      );
-    }
+    if (instanceId) await this.terminateReplicaInstance(manager, replica, instanceId, why);
     const message = `Replica ${replica.id} (${replica.replicaType}, ${was}) failed: ${explanation}${instanceId ? `; its instance ${instanceId} is being terminated` : ''}`;
     await this.events.record(
       { eventType: 'replica.failed', component: COMPONENT, severity: 'warning', clientId: replica.clientId, agentId: replica.agentId, message, metadata: { replica_id: replica.id, reason: why, was, instance_id: instanceId } },
@@ -303,6 +277,22 @@ export class ReplicaService {
         title: `Replica ${why === 'dry-run' ? 'not launched (dry run)' : why.replace('-', ' ')}`,
         message,
         metadata: { replica_id: replica.id, reason: why, instance_id: instanceId },
+      },
+      manager,
+    );
+  }
+
+  /** Asks the primary's agent to terminate a given-up replica's instance (once per replica). */
+  private async terminateReplicaInstance(manager: EntityManager, replica: ReplicaInstanceEntity, instanceId: string, reason: string): Promise<void> {
+    await this.commands.issue(
+      {
+        clientId: replica.clientId,
+        agentId: replica.agentId,
+        commandType: 'terminate-instance',
+        origin: 'manual',
+        payload: { replica_id: replica.id, instance_id: instanceId, reason },
+        idempotencyKey: `terminate-replica:${replica.id}`,
+        createdBy: 'replica-lifecycle',
       },
       manager,
     );
@@ -614,7 +604,7 @@ export class ReplicaService {
       await this.registry.lockForUpdate(agentId, manager);
       replica = await this.get(agentId, replicaId, manager);
     }
-    if (!replica.isActive) throw DomainError.conflict('REPLICA_NOT_ACTIVE', `Replica ${replica.id} is ${replica.status}`, { status: replica.status });
+    this.assertLive(replica);
     return replica;
   }
 
