@@ -10,7 +10,6 @@ import {
   Instance,
   RunInstancesCommand,
   RunInstancesCommandInput,
-  Tag,
   TerminateInstancesCommand,
   _InstanceType,
 } from '@aws-sdk/client-ec2';
@@ -32,6 +31,7 @@ import {
   TemporaryCredentials,
 } from '../cloud-provider';
 import { AwsCallRunner } from './aws-call-runner';
+import { tagList, tagsOf } from './ec2-tags';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, toDomainError, withRetries } from './aws-errors';
 
 export interface AwsCloudOptions {
@@ -58,8 +58,6 @@ export function createStsClient(region: string): STSClient {
 
 const PRODUCT = 'Linux/UNIX';
 
-const tagsOf = (tags: Tag[] | undefined): Record<string, string> => Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key as string, t.Value ?? '']));
-const tagList = (tags: Record<string, string>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 function toInstance(i: Instance): InstanceDescription {
   return {

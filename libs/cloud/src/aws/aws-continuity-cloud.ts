@@ -15,7 +15,6 @@ import {
   DetachVolumeCommand,
   EC2Client,
   Filter,
-  Tag,
   VolumeType,
 } from '@aws-sdk/client-ec2';
 import {
@@ -44,6 +43,7 @@ import {
   VolumeQuery,
 } from '../continuity-cloud';
 import { AwsCallRunner } from './aws-call-runner';
+import { tagList, tagsOf } from './ec2-tags';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './aws-errors';
 
 export interface AwsContinuityOptions {
@@ -67,8 +67,6 @@ export function createRoute53Client(region: string, credentials?: TemporaryCrede
   return new Route53Client({ region, maxAttempts: 1, ...(credentials ? { credentials } : {}) });
 }
 
-const tagsOf = (tags: Tag[] | undefined): Record<string, string> => Object.fromEntries((tags ?? []).filter((t) => t.Key).map((t) => [t.Key as string, t.Value ?? '']));
-const tagList = (tags: Record<string, string>): Tag[] => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const tagFilters = (tags: Record<string, string> | undefined): Filter[] => Object.entries(tags ?? {}).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] }));
 /** Route 53 answers names fully qualified ("app.example.com."). */
 const fqdn = (name: string) => (name.endsWith('.') ? name : `${name}.`).toLowerCase();
